@@ -1,0 +1,80 @@
+/** Provider-neutral types shared by every model provider, the chat controller and the command line. */
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+	role: ChatRole;
+	content: string;
+}
+
+export type ProviderKind = 'openai' | 'ollama';
+
+/** A configured provider entry, as stored in the `llmLab.providers` setting. */
+export interface ProviderConfig {
+	/** Stable id used in model ids and as the SecretStorage key, for example `openai` or `lmstudio`. */
+	id: string;
+	/** Name shown in the model picker. */
+	name: string;
+	kind: ProviderKind;
+	/** Base URL: `https://api.openai.com/v1` for OpenAI, `http://127.0.0.1:11434` for Ollama. */
+	baseUrl: string;
+}
+
+/** Where a model's context window figure came from, shown next to the meter. */
+export type ContextWindowSource =
+	| 'catalog'
+	| 'model metadata'
+	| 'running server'
+	| 'request options'
+	| 'model parameters'
+	| 'server default'
+	| 'setting'
+	| 'unknown';
+
+export interface ModelInfo {
+	/** `<providerId>:<model name>`, for example `ollama:qwen3:4b` or `openai:gpt-4o-mini`. */
+	id: string;
+	providerId: string;
+	/** Model name as the provider's API expects it: full Ollama tags such as `qwen3:4b`. */
+	name: string;
+	contextWindow?: number;
+	contextWindowSource: ContextWindowSource;
+	maxOutputTokens?: number;
+	/** False for embedding-only models. */
+	chat: boolean;
+	/** Why a lookup for this model failed; the model is still listed. */
+	error?: string;
+}
+
+export interface ChatRequest {
+	model: string;
+	messages: ChatMessage[];
+	/** Room reserved for the reply, sent as `max_tokens` or Ollama's `num_predict`. */
+	maxTokens?: number;
+	temperature?: number;
+	/** Ollama only: the context window to run with, sent as `options.num_ctx`. */
+	numCtx?: number;
+	signal?: AbortSignal;
+	/** Abort with `StreamStalledError` when no chunk arrives for this long (milliseconds). */
+	stallTimeoutMs?: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'cancelled' | 'error' | 'unknown';
+
+export interface Usage {
+	promptTokens: number;
+	completionTokens: number;
+}
+
+export type ChatChunk =
+	| { type: 'delta'; text: string }
+	| { type: 'usage'; usage: Usage }
+	| { type: 'finish'; reason: FinishReason };
+
+export interface ChatProvider {
+	readonly config: ProviderConfig;
+	/** Lists the provider's models. One failing model lookup marks that model, never fails the list. */
+	listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+	/** Streams one reply. Throws a `ProviderError` subclass on failure, `CancelledError` on abort. */
+	streamChat(request: ChatRequest): AsyncIterable<ChatChunk>;
+}
