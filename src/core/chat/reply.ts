@@ -1,0 +1,146 @@
+/**
+ * Streams one assistant reply from a provider into a stored message: text as it arrives, then usage, timing, cost,
+ * the finish reason and a notice when the reply was cut off, stopped at the output limit or its input was truncated.
+ */
+
+import { CancelledError, StreamCutError, StreamStalledError } from '../errors';
+import { costOf, type TokenPrice } from '../models/catalog';
+import type { ChatMessage, ChatProvider, FinishReason, Usage } from '../providers/types';
+import type { StoredMessage } from './conversation';
+
+export interface ReplyOptions {
+	provider: ChatProvider;
+	/** Model name as the provider expects it. */
+	model: string;
+	/** Model id stored on the message (`<providerId>:<model>`). */
+	modelId: string;
+	messages: ChatMessage[];
+	/** The assistant message to fill; created by the caller so that it can be stored before the first chunk. */
+	message: StoredMessage;
+	maxTokens?: number;
+	temperature?: number;
+	numCtx?: number;
+	stallTimeoutMs?: number;
+	signal?: AbortSignal;
+	/** Our own count of the prompt, including chat framing: the estimate when the provider reports no usage. */
+	promptTokenEstimate: number;
+	/** Counts the reply's tokens when the provider reports no usage. */
+	countTokens: (text: string) => number;
+	price?: TokenPrice;
+	/** The window the request was checked against, for telling truncation apart from a count mismatch. */
+	contextWindow?: number;
+	onDelta?: (text: string) => void;
+	now?: () => number;
+}
+
+export interface ReplyResult {
+	message: StoredMessage;
+	/** The error that ended the reply early, if any; the partial text is kept on the message. */
+	error?: unknown;
+	/** Usage as the provider reported it, if it did. */
+	reportedUsage?: Usage;
+}
+
+/**
+ * Share by which the server's prompt count may fall below ours before the reply is flagged as truncated. Chat
+ * templates and tokenizers of unknown models make small differences normal.
+ */
+const TRUNCATION_TOLERANCE = 0.1;
+
+/** Streams the reply; never throws for provider failures, which come back in `error` with the message marked. */
+export async function streamReply(options: ReplyOptions): Promise<ReplyResult> {
+	const now = options.now ?? Date.now;
+	const { message } = options;
+	const started = now();
+	let firstTokenAt: number | undefined;
+	let usage: Usage | undefined;
+	let finishReason: FinishReason = 'unknown';
+	let failure: unknown;
+
+	message.status = 'streaming';
+	try {
+		const stream = options.provider.streamChat({
+			model: options.model,
+			messages: options.messages,
+			maxTokens: options.maxTokens,
+			temperature: options.temperature,
+			numCtx: options.numCtx,
+			signal: options.signal,
+			stallTimeoutMs: options.stallTimeoutMs,
+		});
+		for await (const chunk of stream) {
+			if (chunk.type === 'delta') {
+				if (chunk.text.length > 0 && firstTokenAt === undefined) {
+					firstTokenAt = now();
+				}
+				message.content += chunk.text;
+				options.onDelta?.(chunk.text);
+			} else if (chunk.type === 'usage') {
+				usage = chunk.usage;
+			} else {
+				finishReason = chunk.reason;
+			}
+		}
+	} catch (error) {
+		failure = error;
+		finishReason = error instanceof CancelledError || options.signal?.aborted ? 'cancelled' : 'error';
+	}
+
+	const finished = now();
+	const estimated = usage === undefined;
+	const promptTokens = usage?.promptTokens ?? options.promptTokenEstimate;
+	const completionTokens = usage?.completionTokens ?? options.countTokens(message.content);
+	message.finishReason = finishReason;
+	message.stats = {
+		promptTokens,
+		completionTokens,
+		estimated,
+		latencyMs: finished - started,
+		firstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - started,
+		costUsd: costOf(options.price, promptTokens, completionTokens),
+	};
+	message.status = statusOf(finishReason);
+	message.notice = noticeOf(finishReason, failure, usage, options);
+	return { message, error: failure, reportedUsage: usage };
+}
+
+function statusOf(reason: FinishReason): StoredMessage['status'] {
+	if (reason === 'cancelled') {
+		return 'stopped';
+	}
+	return reason === 'error' ? 'error' : 'done';
+}
+
+function noticeOf(
+	reason: FinishReason,
+	failure: unknown,
+	usage: Usage | undefined,
+	options: ReplyOptions,
+): string | undefined {
+	const notices: string[] = [];
+	if (usage && isTruncated(usage.promptTokens, options.promptTokenEstimate)) {
+		notices.push(
+			`Input truncated: the server counted ${usage.promptTokens.toLocaleString('en-US')} prompt tokens, but the ` +
+				`prompt has ${options.promptTokenEstimate.toLocaleString('en-US')}. It cut the input to fit its context ` +
+				'window, so the reply did not see all of it. Raise the window or shorten the conversation.',
+		);
+	}
+	if (reason === 'length') {
+		const limit = options.maxTokens ? ` of ${options.maxTokens.toLocaleString('en-US')} tokens` : '';
+		notices.push(`Stopped at the output limit${limit}. Raise llmLab.maxTokens for longer replies.`);
+	} else if (reason === 'cancelled') {
+		notices.push('Stopped by you.');
+	} else if (failure instanceof StreamStalledError) {
+		notices.push(`Stream stalled: ${failure.message}`);
+	} else if (failure instanceof StreamCutError) {
+		notices.push(`Cut off: ${failure.message}`);
+	} else if (failure) {
+		notices.push(failure instanceof Error ? failure.message : String(failure));
+	}
+	return notices.length > 0 ? notices.join(' ') : undefined;
+}
+
+/** Reports whether the server counted clearly fewer prompt tokens than were sent, the sign of a truncated input. */
+export function isTruncated(reportedPromptTokens: number, sentPromptTokens: number): boolean {
+	return reportedPromptTokens < sentPromptTokens * (1 - TRUNCATION_TOLERANCE) && sentPromptTokens - reportedPromptTokens > 16;
+}

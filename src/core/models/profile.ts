@@ -1,0 +1,80 @@
+/** Everything LLM Lab needs to budget and price requests to one model, merged from the server, catalog and settings. */
+
+import type { ContextWindowSource, ModelInfo, ProviderKind } from '../providers/types';
+import { type CatalogEncoding, lookupModel, type TokenPrice } from './catalog';
+
+export interface ModelProfile {
+	id: string;
+	providerId: string;
+	providerKind: ProviderKind;
+	name: string;
+	contextWindow?: number;
+	windowSource: ContextWindowSource;
+	maxOutputTokens?: number;
+	encoding: CatalogEncoding;
+	/** False when `encoding` only approximates the model's own tokenizer, so counts are labelled estimated. */
+	exactTokenizer: boolean;
+	price?: TokenPrice;
+	fineTuned: boolean;
+}
+
+/** Builds `<providerId>:<model name>`; the model name may itself contain colons (`ollama:qwen3:4b`). */
+export function modelIdOf(providerId: string, name: string): string {
+	return `${providerId}:${name}`;
+}
+
+/** Splits a model id at its first colon into provider id and model name. */
+export function parseModelId(id: string): { providerId: string; name: string } | undefined {
+	const colon = id.indexOf(':');
+	if (colon <= 0 || colon === id.length - 1) {
+		return undefined;
+	}
+	return { providerId: id.slice(0, colon), name: id.slice(colon + 1) };
+}
+
+/**
+ * Merges a listed model with the catalog and the user's window override. The catalog applies only to OpenAI-kind
+ * providers, because a local server may serve a model under an OpenAI name with another window.
+ */
+export function profileModel(
+	info: ModelInfo,
+	providerKind: ProviderKind,
+	windowOverrides: Record<string, number> = {},
+	officialOpenAI = false,
+): ModelProfile {
+	const match = providerKind === 'openai' ? lookupModel(info.name) : undefined;
+	const override = windowOverrides[info.id];
+	let contextWindow = info.contextWindow;
+	let windowSource = info.contextWindowSource;
+	if (override && override > 0) {
+		contextWindow = override;
+		windowSource = 'setting';
+	} else if (match && (officialOpenAI || contextWindow === undefined)) {
+		contextWindow = match.entry.contextWindow;
+		windowSource = 'catalog';
+	}
+	return {
+		id: info.id,
+		providerId: info.providerId,
+		providerKind,
+		name: info.name,
+		contextWindow,
+		windowSource,
+		maxOutputTokens: info.maxOutputTokens ?? match?.entry.maxOutputTokens,
+		encoding: match?.entry.tokenizer ?? 'o200k_base',
+		// NOTE: models outside the OpenAI catalog are counted with o200k_base as an estimate until their own
+		// vocabulary can be loaded.
+		exactTokenizer: match !== undefined && officialOpenAI,
+		price: officialOpenAI ? match?.price : undefined,
+		fineTuned: match?.fineTuned ?? false,
+	};
+}
+
+/** Reports whether a base URL is OpenAI's own API, whose models the catalog describes exactly. */
+export function isOfficialOpenAI(baseUrl: string): boolean {
+	try {
+		return new URL(baseUrl).hostname === 'api.openai.com';
+	} catch {
+		return false;
+	}
+}
