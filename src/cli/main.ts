@@ -1,0 +1,95 @@
+/**
+ * `llm-lab`: the command line over LLM Lab's core, for scripts and CI.
+ *
+ *   llm-lab tokens FILE... [--model M] [--json]
+ *   llm-lab chat --model M [--base-url U] [--max-tokens N] [--temperature T] [--system S] "prompt"
+ */
+
+import { parseArgs } from 'node:util';
+import { runChat } from './chat';
+import { runTokens } from './tokens';
+import { UsageError } from './usageError';
+
+export const USAGE = `Usage:
+  llm-lab tokens FILE... [--model M] [--json]
+      Count the tokens of each file with the model's tokenizer and its share of the model's context window.
+      M is an OpenAI model name such as gpt-4o-mini (default: gpt-4o).
+  llm-lab chat --model M [--base-url U] [--max-tokens N] [--temperature T] [--system TEXT] PROMPT
+      Stream a reply to standard output and print usage to standard error. M is a model name for an
+      OpenAI-compatible server (key from OPENAI_API_KEY), or ollama:NAME:TAG for Ollama. U is the server's
+      base URL (default: https://api.openai.com/v1, or http://127.0.0.1:11434 for Ollama).
+
+Exit status: 0 on success, 1 when the request failed, 2 on invalid arguments, 3 when the reply was cut off.`;
+
+/** Exit status for invalid arguments. */
+export const EXIT_USAGE = 2;
+
+export async function main(argv: string[]): Promise<number> {
+	const [command, ...rest] = argv;
+	if (!command || command === '--help' || command === '-h' || command === 'help') {
+		process.stdout.write(`${USAGE}\n`);
+		return command ? 0 : EXIT_USAGE;
+	}
+	try {
+		if (command === 'tokens') {
+			const { values, positionals } = parseArgs({
+				args: rest,
+				allowPositionals: true,
+				options: { model: { type: 'string', default: 'gpt-4o' }, json: { type: 'boolean', default: false } },
+			});
+			return await runTokens(positionals, { model: values.model, json: values.json });
+		}
+		if (command === 'chat') {
+			const { values, positionals } = parseArgs({
+				args: rest,
+				allowPositionals: true,
+				options: {
+					model: { type: 'string' },
+					'base-url': { type: 'string' },
+					'max-tokens': { type: 'string' },
+					temperature: { type: 'string' },
+					system: { type: 'string' },
+				},
+			});
+			return await runChat({
+				model: values.model,
+				baseUrl: values['base-url'],
+				maxTokens: parseNumberOption('--max-tokens', values['max-tokens'], true),
+				temperature: parseNumberOption('--temperature', values.temperature, false),
+				system: values.system,
+				prompt: positionals.join(' '),
+			});
+		}
+	} catch (error) {
+		if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+			process.stderr.write(`llm-lab: ${(error as Error).message}\n\n${USAGE}\n`);
+			return EXIT_USAGE;
+		}
+		throw error;
+	}
+	process.stderr.write(`llm-lab: unknown command "${command}".\n\n${USAGE}\n`);
+	return EXIT_USAGE;
+}
+
+function parseNumberOption(name: string, value: string | undefined, integer: boolean): number | undefined {
+	if (value === undefined) {
+		return undefined;
+	}
+	const parsed = Number(value);
+	if (!Number.isFinite(parsed) || (integer && (!Number.isInteger(parsed) || parsed <= 0))) {
+		throw new UsageError(`invalid ${name} value "${value}": expected ${integer ? 'a positive integer' : 'a number'}.`);
+	}
+	return parsed;
+}
+
+if (require.main === module) {
+	main(process.argv.slice(2)).then(
+		(code) => {
+			process.exitCode = code;
+		},
+		(error: unknown) => {
+			process.stderr.write(`llm-lab: ${error instanceof Error ? error.message : String(error)}\n`);
+			process.exitCode = 1;
+		},
+	);
+}
