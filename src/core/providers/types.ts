@@ -31,6 +31,16 @@ export type ContextWindowSource =
 	| 'setting'
 	| 'unknown';
 
+/** Context-window figures from each source a provider reads, in tokens. */
+export interface ContextWindowFigures {
+	/** The window the loaded model runs with (Ollama `/api/ps` `context_length`). */
+	runningServer?: number;
+	/** `num_ctx` from the model's parameters (an Ollama Modelfile `PARAMETER num_ctx`). */
+	modelParameters?: number;
+	/** The trained context length from the model file's metadata (Ollama `<arch>.context_length`). */
+	modelMetadata?: number;
+}
+
 export interface ModelInfo {
 	/** `<providerId>:<model name>`, for example `ollama:qwen3:4b` or `openai:gpt-4o-mini`. */
 	id: string;
@@ -39,6 +49,8 @@ export interface ModelInfo {
 	name: string;
 	contextWindow?: number;
 	contextWindowSource: ContextWindowSource;
+	/** Every window figure the provider found, so the UI can show why `contextWindow` was chosen. */
+	contextWindows?: ContextWindowFigures;
 	maxOutputTokens?: number;
 	/** False for embedding-only models. */
 	chat: boolean;
@@ -52,6 +64,8 @@ export interface ChatRequest {
 	/** Room reserved for the reply, sent as `max_tokens` or Ollama's `num_predict`. */
 	maxTokens?: number;
 	temperature?: number;
+	/** Sampling seed, for repeatable replies where the server supports it. */
+	seed?: number;
 	/** Ollama only: the context window to run with, sent as `options.num_ctx`. */
 	numCtx?: number;
 	signal?: AbortSignal;
