@@ -1,0 +1,13 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'llm-lab.llm-lab';
+
+suite('extension activation', () => {
+	test('llm-lab.llm-lab activates', async () => {
+		const extension = vscode.extensions.getExtension(EXTENSION_ID);
+		assert.ok(extension, `extension ${EXTENSION_ID} is not installed in the extension host`);
+		await extension.activate();
+		assert.equal(extension.isActive, true);
+	});
+});

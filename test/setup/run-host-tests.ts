@@ -1,0 +1,261 @@
+// Runs the extension-host tests (out/test/host/index.js) inside code-server's Node extension host.
+//
+// Starts llama-server and code-server on 127.0.0.1 with a temporary user-data dir, extensions dir and workspace.
+// Then opens the workbench in headless Chromium with extensionDevelopmentPath and extensionTestsPath in the payload
+// URL parameter, relays the test output and exits with the tests' exit code.
+//
+// Every LLM_LAB_TEST_* variable of this process reaches the extension host, where tests read it from process.env.
+// This runner adds LLM_LAB_TEST_LLAMA_URL, the root URL of the llama-server it starts.
+//
+// Usage: node --import tsx test/setup/run-host-tests.ts
+// Needs: bash test/setup/install-code-server.sh, bash test/setup/install-llama-server.sh, node esbuild.js --tests
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { format } from 'node:util';
+import { dirname, join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { cacheDirectory, findFreePort, startLlamaServer, type LlamaServer } from '../fixtures/llama-server';
+import { OUTPUT_PREFIX } from '../host/index';
+
+interface CodeServerPaths {
+	node: string;
+	codeServer: string;
+	playwrightCore: string;
+	chromium: string;
+}
+
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const TESTS_ENTRY = join(REPO_ROOT, 'out', 'test', 'host', 'index.js');
+const TEST_TIMEOUT_MS = Number(process.env.LLM_LAB_HOST_TEST_TIMEOUT_MS || 300_000);
+const START_TIMEOUT_MS = 60_000;
+
+/** Settings that keep the workbench from contacting the extension gallery and other services on the internet. */
+const USER_SETTINGS = {
+	'extensions.autoCheckUpdates': false,
+	'extensions.autoUpdate': false,
+	'extensions.ignoreRecommendations': true,
+	'update.mode': 'none',
+	'telemetry.telemetryLevel': 'off',
+	'workbench.enableExperiments': false,
+	'chat.disableAIFeatures': true,
+};
+
+function log(message: string): void {
+	console.log(`[run-host-tests] ${message}`);
+}
+
+function readCodeServerPaths(): CodeServerPaths {
+	const manifestPath = join(cacheDirectory(), 'code-server.json');
+	if (!existsSync(manifestPath)) {
+		throw new Error(`code-server is not set up: ${manifestPath} is missing. Run \`bash test/setup/install-code-server.sh\`.`);
+	}
+	const paths = JSON.parse(readFileSync(manifestPath, 'utf8')) as CodeServerPaths;
+	for (const path of [paths.node, paths.codeServer, paths.playwrightCore, paths.chromium]) {
+		if (!existsSync(path)) {
+			throw new Error(`code-server is not set up: ${path} not found. Run \`bash test/setup/install-code-server.sh\`.`);
+		}
+	}
+	return paths;
+}
+
+/** Starts code-server in its own process group, because its child processes outlive its own pid. */
+function startCodeServer(paths: CodeServerPaths, port: number, runDir: string, workspace: string): ChildProcess {
+	const userDataDir = join(runDir, 'user-data');
+	const extensionsDir = join(runDir, 'extensions');
+	const configDir = join(runDir, 'config');
+	mkdirSync(join(userDataDir, 'User'), { recursive: true });
+	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, '\t'));
+	mkdirSync(extensionsDir, { recursive: true });
+	mkdirSync(configDir, { recursive: true });
+	// An explicit config file keeps code-server from writing one with a password under ~/.config.
+	const configFile = join(configDir, 'config.yaml');
+	writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+
+	const args = [
+		'--config', configFile,
+		'--bind-addr', `127.0.0.1:${port}`,
+		'--auth', 'none',
+		'--disable-telemetry',
+		'--disable-update-check',
+		'--disable-workspace-trust',
+		'--extensions-dir', extensionsDir,
+		'--user-data-dir', userDataDir,
+		// Without the smoke-test driver the workbench never runs extensionTestsPath.
+		'--vscode-option', 'enable-smoke-test-driver',
+		workspace,
+	];
+	const logFile = join(runDir, 'code-server.log');
+	const output = createWriteStream(logFile);
+	const child = spawn(paths.codeServer, args, {
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		env: {
+			...process.env,
+			PATH: `${dirname(paths.node)}:${process.env.PATH ?? ''}`,
+			XDG_CONFIG_HOME: join(runDir, 'xdg-config'),
+			XDG_DATA_HOME: join(runDir, 'xdg-data'),
+			// A gallery without a service URL turns off the extension gallery, which is open-vsx.org by default.
+			EXTENSIONS_GALLERY: '{}',
+		},
+	});
+	child.stdout?.pipe(output);
+	child.stderr?.pipe(output);
+	log(`started code-server (pid ${child.pid}) on 127.0.0.1:${port}, log in ${logFile}`);
+	return child;
+}
+
+async function waitForCodeServer(baseUrl: string, child: ChildProcess): Promise<void> {
+	const deadline = Date.now() + START_TIMEOUT_MS;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null || child.signalCode !== null) {
+			throw new Error(`code-server exited with ${child.signalCode ?? `code ${child.exitCode}`} before it was ready`);
+		}
+		try {
+			const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
+			if (response.ok) {
+				return;
+			}
+		} catch {
+			// Not listening yet.
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new Error(`code-server timed out: no response from ${baseUrl}/healthz within ${START_TIMEOUT_MS} ms`);
+}
+
+/** Sends SIGTERM to the whole process group, then SIGKILL to whatever is left after 5 seconds. */
+async function stopProcessGroup(child: ChildProcess): Promise<void> {
+	if (child.pid === undefined) {
+		return;
+	}
+	const groupId = -child.pid;
+	const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
+		try {
+			process.kill(groupId, signal);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	if (!signalGroup('SIGTERM')) {
+		return;
+	}
+	for (let attempt = 0; attempt < 50; attempt++) {
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		if (!signalGroup(0)) {
+			return;
+		}
+	}
+	log('code-server did not stop within 5 s of SIGTERM, sending SIGKILL');
+	signalGroup('SIGKILL');
+}
+
+function buildWorkbenchUrl(baseUrl: string, workspace: string): string {
+	const host = new URL(baseUrl).host;
+	const remote = (path: string) => `vscode-remote://${host}${path}`;
+	const payload = [
+		['extensionDevelopmentPath', remote(REPO_ROOT)],
+		['extensionTestsPath', remote(TESTS_ENTRY)],
+	];
+	const query = new URLSearchParams({ folder: workspace, payload: JSON.stringify(payload) });
+	return `${baseUrl}/?${query.toString()}`;
+}
+
+/**
+ * Opens the workbench and resolves with the exit code that the test runner reports, or 'timeout'.
+ * Prints the test output and writes every other workbench console message to consoleLogFile.
+ */
+async function runTestsInBrowser(browser: Browser, url: string, consoleLogFile: string): Promise<number | 'timeout'> {
+	const workbenchLog = createWriteStream(consoleLogFile);
+	const page = await browser.newPage();
+	const exitCode = new Promise<number>((resolve) => {
+		void page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+			// The arguments are those of a console call, so a format string such as '%d passing' comes first.
+			const message = format(...args);
+			if (message.startsWith(OUTPUT_PREFIX)) {
+				console.log(message.slice(OUTPUT_PREFIX.length));
+			} else {
+				workbenchLog.write(`[${type}] ${message}\n`);
+			}
+		});
+		void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+	});
+	page.on('pageerror', (error) => workbenchLog.write(`[page error] ${error.stack ?? error.message}\n`));
+	await page.goto(url);
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<'timeout'>((resolve) => {
+		timer = setTimeout(() => resolve('timeout'), TEST_TIMEOUT_MS);
+	});
+	const result = await Promise.race([exitCode, timeout]);
+	clearTimeout(timer);
+	await new Promise((resolve) => workbenchLog.end(resolve));
+	return result;
+}
+
+async function main(): Promise<number> {
+	if (!existsSync(TESTS_ENTRY)) {
+		throw new Error(`${TESTS_ENTRY} not found. Run \`node esbuild.js --tests\` first.`);
+	}
+	const paths = readCodeServerPaths();
+	const runDir = mkdtempSync(join(tmpdir(), 'llm-lab-host-tests-'));
+	const workspace = join(runDir, 'workspace');
+	mkdirSync(workspace);
+	writeFileSync(join(workspace, 'README.md'), '# Workspace for LLM Lab extension-host tests\n');
+
+	let llamaServer: LlamaServer | undefined;
+	let codeServer: ChildProcess | undefined;
+	let browser: Browser | undefined;
+	let succeeded = false;
+	const started = Date.now();
+	try {
+		llamaServer = await startLlamaServer();
+		process.env.LLM_LAB_TEST_LLAMA_URL = llamaServer.baseUrl;
+		log(`llama-server ready at ${llamaServer.baseUrl}`);
+		const testVariables = Object.keys(process.env).filter((name) => name.startsWith('LLM_LAB_TEST_'));
+		log(`passing ${testVariables.sort().join(', ')} to the extension host`);
+
+		const port = await findFreePort();
+		const baseUrl = `http://127.0.0.1:${port}`;
+		codeServer = startCodeServer(paths, port, runDir, workspace);
+		await waitForCodeServer(baseUrl, codeServer);
+
+		// playwright-core comes from the cache, next to code-server, so it loads by path.
+		const { chromium } = require(paths.playwrightCore) as typeof import('playwright-core');
+		browser = await chromium.launch({
+			executablePath: paths.chromium,
+			headless: true,
+			args: ['--no-sandbox', '--disable-gpu'],
+		});
+		const consoleLogFile = join(runDir, 'workbench-console.log');
+		log(`workbench console messages go to ${consoleLogFile}`);
+		const result = await runTestsInBrowser(browser, buildWorkbenchUrl(baseUrl, workspace), consoleLogFile);
+		const seconds = ((Date.now() - started) / 1000).toFixed(1);
+		if (result === 'timeout') {
+			log(`tests did not finish within ${TEST_TIMEOUT_MS} ms (LLM_LAB_HOST_TEST_TIMEOUT_MS)`);
+			return 1;
+		}
+		log(`tests exited with code ${result} after ${seconds} s`);
+		succeeded = result === 0;
+		return result === 0 ? 0 : 1;
+	} finally {
+		await browser?.close().catch((error: Error) => log(`closing Chromium failed: ${error.message}`));
+		if (codeServer) {
+			await stopProcessGroup(codeServer);
+		}
+		await llamaServer?.stop();
+		if (succeeded) {
+			rmSync(runDir, { recursive: true, force: true });
+		} else {
+			log(`kept ${runDir} for inspection`);
+		}
+	}
+}
+
+main().then(
+	(code) => process.exit(code),
+	(error: Error) => {
+		console.error(`[run-host-tests] ${error.message}`);
+		process.exit(2);
+	},
+);
