@@ -1,0 +1,49 @@
+/** Messages between `TokenCountService` and the token-count host, which runs in a worker thread or in process. */
+
+import type { EncodingName } from './encodings';
+
+/** One text change. Edits in a batch apply in order, each against the text the previous one produced. */
+export interface TextEdit {
+	/** Start of the replaced range, in UTF-16 code units. */
+	offset: number;
+	/** Length of the replaced range, in UTF-16 code units. */
+	deletedLength: number;
+	insertedText: string;
+}
+
+export type TokenCountRequest =
+	| {
+			type: 'document/open';
+			requestId: number;
+			documentKey: string;
+			/** Increases with every open of the same key, so the client can drop replies about an earlier open. */
+			generation: number;
+			version: number;
+			text: string;
+			encoding: EncodingName;
+	  }
+	| {
+			type: 'document/edit';
+			requestId: number;
+			documentKey: string;
+			generation: number;
+			version: number;
+			edits: TextEdit[];
+	  }
+	| { type: 'document/close'; documentKey: string }
+	| { type: 'text/count'; requestId: number; text: string; encoding: EncodingName };
+
+export type TokenCountResponse =
+	| {
+			type: 'document/counted';
+			requestId: number;
+			documentKey: string;
+			generation: number;
+			version: number;
+			encoding: EncodingName;
+			tokens: number;
+			/** Time the host spent on the request, in milliseconds. */
+			elapsedMs: number;
+	  }
+	| { type: 'text/counted'; requestId: number; tokens: number; elapsedMs: number }
+	| { type: 'request/failed'; requestId: number; message: string };
