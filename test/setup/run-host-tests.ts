@@ -163,25 +163,32 @@ function buildWorkbenchUrl(baseUrl: string, workspace: string): string {
 }
 
 /**
- * Opens the workbench and resolves with the exit code that the test runner reports, or 'timeout'.
+ * Opens the workbench and resolves with the exit code that the test runner reports, 'timeout' or 'crash'.
  * Prints the test output and writes every other workbench console message to consoleLogFile.
  */
-async function runTestsInBrowser(browser: Browser, url: string, consoleLogFile: string): Promise<number | 'timeout'> {
+async function runTestsInBrowser(
+	browser: Browser,
+	url: string,
+	consoleLogFile: string,
+): Promise<number | 'timeout' | 'crash'> {
 	const workbenchLog = createWriteStream(consoleLogFile);
 	const page = await browser.newPage();
-	const exitCode = new Promise<number>((resolve) => {
-		void page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
-			// The arguments are those of a console call, so a format string such as '%d passing' comes first.
-			const message = format(...args);
-			if (message.startsWith(OUTPUT_PREFIX)) {
-				console.log(message.slice(OUTPUT_PREFIX.length));
-			} else {
-				workbenchLog.write(`[${type}] ${message}\n`);
-			}
-		});
-		void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+	let reportExit: (code: number | 'crash') => void = () => undefined;
+	const exitCode = new Promise<number | 'crash'>((resolve) => {
+		reportExit = resolve;
 	});
+	await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+		// The arguments are those of a console call, so a format string such as '%d passing' comes first.
+		const message = format(...args);
+		if (message.startsWith(OUTPUT_PREFIX)) {
+			console.log(message.slice(OUTPUT_PREFIX.length));
+		} else {
+			workbenchLog.write(`[${type}] ${message}\n`);
+		}
+	});
+	await page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
 	page.on('pageerror', (error) => workbenchLog.write(`[page error] ${error.stack ?? error.message}\n`));
+	page.once('crash', () => reportExit('crash'));
 	await page.goto(url);
 	let timer: NodeJS.Timeout | undefined;
 	const timeout = new Promise<'timeout'>((resolve) => {
@@ -203,13 +210,11 @@ async function main(): Promise<number> {
 	mkdirSync(workspace);
 	writeFileSync(join(workspace, 'README.md'), '# Workspace for LLM Lab extension-host tests\n');
 
-	let llamaServer: LlamaServer | undefined;
-	let codeServer: ChildProcess | undefined;
-	let browser: Browser | undefined;
 	let succeeded = false;
 	const started = Date.now();
 	try {
-		llamaServer = await startLlamaServer();
+		const llamaServer = await startLlamaServer();
+		running.llamaServer = llamaServer;
 		process.env.LLM_LAB_TEST_LLAMA_URL = llamaServer.baseUrl;
 		log(`llama-server ready at ${llamaServer.baseUrl}`);
 		const testVariables = Object.keys(process.env).filter((name) => name.startsWith('LLM_LAB_TEST_'));
@@ -217,39 +222,69 @@ async function main(): Promise<number> {
 
 		const port = await findFreePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
-		codeServer = startCodeServer(paths, port, runDir, workspace);
+		const codeServer = startCodeServer(paths, port, runDir, workspace);
+		running.codeServer = codeServer;
 		await waitForCodeServer(baseUrl, codeServer);
 
 		// playwright-core comes from the cache, next to code-server, so it loads by path.
 		const { chromium } = require(paths.playwrightCore) as typeof import('playwright-core');
-		browser = await chromium.launch({
+		const browser = await chromium.launch({
 			executablePath: paths.chromium,
 			headless: true,
 			args: ['--no-sandbox', '--disable-gpu'],
 		});
+		running.browser = browser;
 		const consoleLogFile = join(runDir, 'workbench-console.log');
 		log(`workbench console messages go to ${consoleLogFile}`);
 		const result = await runTestsInBrowser(browser, buildWorkbenchUrl(baseUrl, workspace), consoleLogFile);
 		const seconds = ((Date.now() - started) / 1000).toFixed(1);
 		if (result === 'timeout') {
-			log(`tests did not finish within ${TEST_TIMEOUT_MS} ms (LLM_LAB_HOST_TEST_TIMEOUT_MS)`);
+			log(`tests timed out: not finished within ${TEST_TIMEOUT_MS} ms (set LLM_LAB_HOST_TEST_TIMEOUT_MS to change)`);
+			return 1;
+		}
+		if (result === 'crash') {
+			log('the Chromium page that runs the workbench crashed before the tests finished');
 			return 1;
 		}
 		log(`tests exited with code ${result} after ${seconds} s`);
 		succeeded = result === 0;
 		return result === 0 ? 0 : 1;
 	} finally {
-		await browser?.close().catch((error: Error) => log(`closing Chromium failed: ${error.message}`));
-		if (codeServer) {
-			await stopProcessGroup(codeServer);
-		}
-		await llamaServer?.stop();
+		await stopAll();
 		if (succeeded) {
 			rmSync(runDir, { recursive: true, force: true });
 		} else {
 			log(`kept ${runDir} for inspection`);
 		}
 	}
+}
+
+/** Processes that this runner started, so that a signal can stop them too. */
+const running: { llamaServer?: LlamaServer; codeServer?: ChildProcess; browser?: Browser } = {};
+
+let stopping: Promise<void> | undefined;
+
+/** Stops everything in `running`. Later calls return the promise of the first, so no caller exits halfway. */
+function stopAll(): Promise<void> {
+	stopping ??= stopRunning();
+	return stopping;
+}
+
+async function stopRunning(): Promise<void> {
+	const { browser, codeServer, llamaServer } = running;
+	await browser?.close().catch((error: Error) => log(`closing Chromium failed: ${error.message}`));
+	if (codeServer) {
+		await stopProcessGroup(codeServer);
+	}
+	await llamaServer?.stop();
+}
+
+// code-server runs in its own process group, so Ctrl+C or a timeout reaches it only through this runner.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+	process.once(signal, () => {
+		log(`received ${signal}, stopping code-server and llama-server`);
+		void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+	});
 }
 
 main().then(
