@@ -2,8 +2,9 @@
 # Build llama.cpp's llama-server and a tiny random-weight GGUF model for the tests, offline.
 #
 # The llama.cpp source comes from the npm package node-llama-cpp, which ships it as a git bundle.
-# The binary is cached per llama.cpp commit, so only the first run builds (about 5 minutes on
-# 2 cores). Writes $LLM_LAB_CACHE/llama-server.json with the paths that test/fixtures reads.
+# The binary is cached per llama.cpp commit, so only the first run builds: about 6 minutes on
+# 2 cores, measured while code-server installed alongside. Writes $LLM_LAB_CACHE/llama-server.json
+# with the paths that test/fixtures/llama-server.ts reads.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -63,7 +64,7 @@ build_server() {
 	clone_source
 	local build_dir=$llama_dir/build
 	local started=$SECONDS
-	log "building llama-server $commit (about 5 minutes on 2 cores, log in $llama_dir/build.log)"
+	log "building llama-server $commit (about 6 minutes on 2 cores, log in $llama_dir/build.log)"
 	# GGML_NATIVE=OFF gives a portable build, which also compiles about twice as fast.
 	cmake -S "$source_dir" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF \
 		-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TOOLS=ON \

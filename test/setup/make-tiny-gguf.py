@@ -13,7 +13,7 @@ import argparse
 import sys
 
 # Llama 3's chat format, used when the vocab file has no template of its own but has the Llama 3
-# header and end-of-turn tokens. llama.cpp recognises this template and renders it natively.
+# header and end-of-turn tokens, so that chat prompts are tokenized as for a real Llama 3 model.
 LLAMA3_CHAT_TEMPLATE = (
     "{{ bos_token }}"
     "{% for message in messages %}"
