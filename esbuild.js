@@ -54,6 +54,8 @@ function listTestEntries() {
 const builds = [
 	{ ...nodeCommon, entryPoints: ['src/vscode/extension.ts'], outfile: 'out/extension.js' },
 	{ ...nodeCommon, entryPoints: ['src/core/tokens/worker.ts'], outfile: 'out/token-worker.js' },
+	// Loaded by the extension on the first request, so that activation does not parse the provider libraries.
+	{ ...nodeCommon, entryPoints: ['src/core/providers/index.ts'], outfile: 'out/providers.js' },
 	{
 		...nodeCommon,
 		entryPoints: ['src/cli/main.ts'],

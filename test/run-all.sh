@@ -57,7 +57,7 @@ run_node_tests() {
 		return 0
 	fi
 	local tap=$work_dir/node.tap
-	node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout \
+	node --import tsx --import ./test/fixtures/loopback-only.mjs --test --test-reporter=spec --test-reporter-destination=stdout \
 		--test-reporter=tap --test-reporter-destination="$tap" "${files[@]}"
 	local status=$?
 	if [ ! -s "$tap" ]; then

@@ -3,9 +3,9 @@ import { MissingKeyError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { isOfficialOpenAI, type ModelProfile, modelIdOf, parseModelId, profileModel } from '../core/models/profile';
 import { listCatalog } from '../core/models/catalog';
-import { createProvider } from '../core/providers';
 import type { ChatProvider, ModelInfo, ProviderConfig } from '../core/providers/types';
 import type { KeyStore } from './keys';
+import { loadProviders } from './providerBundle';
 import { type LabSettings, readSettings } from './settings';
 
 const SELECTED_MODEL_KEY = 'llmLab.selectedModel';
@@ -67,7 +67,7 @@ export class ModelRegistry implements vscode.Disposable {
 				{ providerId: config.id, url: config.baseUrl },
 			);
 		}
-		return createProvider(config, { apiKey, logger: this.logger });
+		return loadProviders().createProvider(config, { apiKey, logger: this.logger });
 	}
 
 	/** Lists every provider's models; a provider that fails is returned with its error, never dropped. */

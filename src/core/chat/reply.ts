@@ -25,7 +25,7 @@ export interface ReplyOptions {
 	/** Our own count of the prompt, including chat framing: the estimate when the provider reports no usage. */
 	promptTokenEstimate: number;
 	/** Counts the reply's tokens when the provider reports no usage. */
-	countTokens: (text: string) => number;
+	countTokens: (text: string) => number | Promise<number>;
 	price?: TokenPrice;
 	/** The window the request was checked against, for telling truncation apart from a count mismatch. */
 	contextWindow?: number;
@@ -89,7 +89,7 @@ export async function streamReply(options: ReplyOptions): Promise<ReplyResult> {
 	const finished = now();
 	const estimated = usage === undefined;
 	const promptTokens = usage?.promptTokens ?? options.promptTokenEstimate;
-	const completionTokens = usage?.completionTokens ?? options.countTokens(message.content);
+	const completionTokens = usage?.completionTokens ?? (await options.countTokens(message.content));
 	message.finishReason = finishReason;
 	message.stats = {
 		promptTokens,

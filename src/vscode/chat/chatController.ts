@@ -334,7 +334,7 @@ export class ChatController implements vscode.Disposable {
 				stallTimeoutMs: settings.stallTimeoutMs,
 				signal: controller.signal,
 				promptTokenEstimate: checked.budget.promptTokens,
-				countTokens: (text) => this.counter.countSync(text, profile.encoding),
+				countTokens: (text) => this.counter.count(text, profile.encoding),
 				price: settings.showCost ? profile.price : undefined,
 				contextWindow: profile.contextWindow,
 				onDelta: (text) => {
