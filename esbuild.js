@@ -77,7 +77,7 @@ if (withTests) {
 		...nodeCommon,
 		entryPoints: listTestEntries(),
 		outdir: 'out/test/host',
-		external: ['vscode', 'mocha'],
+		external: ['vscode', 'mocha', 'tiktoken'],
 	});
 }
 

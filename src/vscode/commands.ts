@@ -32,7 +32,9 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 		}),
 		vscode.commands.registerCommand('llmLab.askAboutSelection', () => askAboutSelection(context)),
 		vscode.commands.registerCommand('llmLab.stopGeneration', () => context.controller.stop()),
-		vscode.commands.registerCommand('llmLab.setApiKey', (providerId?: string) => setApiKey(context, providerId)),
+		vscode.commands.registerCommand('llmLab.setApiKey', (providerId?: string, key?: string) =>
+			setApiKey(context, providerId, key),
+		),
 		vscode.commands.registerCommand('llmLab.clearApiKey', (providerId?: string) => clearApiKey(context, providerId)),
 		vscode.commands.registerCommand('llmLab.countTokens', () => countTokens(context)),
 		vscode.commands.registerCommand('llmLab.showLog', () => context.log.show()),
@@ -141,7 +143,8 @@ async function pickProvider(
 	return choice?.provider;
 }
 
-async function setApiKey(context: CommandContext, providerId?: string): Promise<void> {
+/** Stores a provider's key. Scripts and tests may pass the provider id and key; otherwise the user is asked. */
+async function setApiKey(context: CommandContext, providerId?: string, presetKey?: string): Promise<void> {
 	const provider = providerId
 		? context.registry.providerConfig(providerId)
 		: await pickProvider(context, 'LLM Lab: Set API Key for', (entry) => entry.kind === 'openai');
@@ -151,7 +154,7 @@ async function setApiKey(context: CommandContext, providerId?: string): Promise<
 		);
 		return;
 	}
-	const key = await vscode.window.showInputBox({
+	const key = presetKey ?? await vscode.window.showInputBox({
 		title: `LLM Lab: API Key for ${provider.name}`,
 		prompt: `Stored in VS Code's secret storage and sent only to ${new URL(provider.baseUrl).host}.`,
 		password: true,

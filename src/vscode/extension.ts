@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Conversation } from '../core/chat/conversation';
 import { ConversationStore } from '../core/chat/store';
 import { ChatController } from './chat/chatController';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
@@ -11,8 +12,23 @@ import { createTokenCounter } from './tokenCounter';
 
 let controller: ChatController | undefined;
 
+/**
+ * What `activate` returns to other extensions and to the extension-host tests: read-only views of what the user sees,
+ * plus sending a chat message the way the Chat view does.
+ */
+export interface LlmLabApi {
+	/** Text of the status bar token counter, or undefined while it is hidden. */
+	tokenCountText(): string | undefined;
+	/** Sends a message in the active conversation and resolves when the reply has finished. */
+	sendChatMessage(text: string): Promise<void>;
+	/** The active conversation as stored. */
+	activeConversation(): Promise<Conversation>;
+	/** Folder where conversations are stored, one JSON file each. */
+	conversationsFolder: string;
+}
+
 /** Activates LLM Lab: wires the core into commands, the Chat view, the status bar and secret storage. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): LlmLabApi {
 	const started = performance.now();
 	const log = createLogChannel();
 	context.subscriptions.push(log);
@@ -25,20 +41,32 @@ export function activate(context: vscode.ExtensionContext): void {
 	const counter = createTokenCounter(vscode.Uri.joinPath(context.extensionUri, 'out', 'token-worker.js').fsPath, logger);
 	context.subscriptions.push(counter);
 
-	const store = new ConversationStore(vscode.Uri.joinPath(context.globalStorageUri, 'conversations').fsPath, logger);
-	controller = new ChatController(store, registry, counter, logger, context.workspaceState);
-	context.subscriptions.push(controller);
+	const conversationsFolder = vscode.Uri.joinPath(context.globalStorageUri, 'conversations').fsPath;
+	const store = new ConversationStore(conversationsFolder, logger);
+	const chat = new ChatController(store, registry, counter, logger, context.workspaceState);
+	controller = chat;
+	context.subscriptions.push(chat);
 
-	const view = new ChatViewProvider(context.extensionUri, controller, logger);
+	const view = new ChatViewProvider(context.extensionUri, chat, logger);
 	context.subscriptions.push(
 		view,
 		vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: false } }),
 	);
 
-	context.subscriptions.push(...registerCommands({ registry, keys, controller, view, counter, log, logger }));
-	context.subscriptions.push(new TokenCountStatusBar(registry, counter, logger));
+	context.subscriptions.push(...registerCommands({ registry, keys, controller: chat, view, counter, log, logger }));
+	const statusBar = new TokenCountStatusBar(registry, counter, logger);
+	context.subscriptions.push(statusBar);
 
 	logger.info(`LLM Lab ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms.`);
+	return {
+		tokenCountText: () => statusBar.text(),
+		sendChatMessage: async (text) => {
+			const conversation = await chat.active();
+			await chat.handle({ type: 'chat/send', conversationId: conversation.id, text });
+		},
+		activeConversation: () => chat.active(),
+		conversationsFolder,
+	};
 }
 
 /** Writes conversations that still have pending changes. */

@@ -18,6 +18,7 @@ export class TokenCountStatusBar implements vscode.Disposable {
 	private timer: ReturnType<typeof setTimeout> | undefined;
 	/** Increases with every update request, so a slow count that finishes late never overwrites a newer one. */
 	private generation = 0;
+	private visible = false;
 
 	constructor(
 		private readonly registry: ModelRegistry,
@@ -52,6 +53,11 @@ export class TokenCountStatusBar implements vscode.Disposable {
 		this.schedule();
 	}
 
+	/** Returns the counter's text, or undefined while it is hidden. */
+	text(): string | undefined {
+		return this.visible ? this.item.text : undefined;
+	}
+
 	dispose(): void {
 		clearTimeout(this.timer);
 		for (const disposable of this.disposables) {
@@ -71,6 +77,7 @@ export class TokenCountStatusBar implements vscode.Disposable {
 		const editor = vscode.window.activeTextEditor;
 		if (!editor || !this.registry.settings().statusBarEnabled) {
 			this.item.hide();
+			this.visible = false;
 			return;
 		}
 		const profile = this.registry.selectedProfileCached();
@@ -115,5 +122,6 @@ export class TokenCountStatusBar implements vscode.Disposable {
 			label: `${scope} has ${formatTokenCount(tokens)} tokens with ${encoding}${share ? `, ${share.replace(' · ', '')}` : ''}`,
 		};
 		this.item.show();
+		this.visible = true;
 	}
 }
