@@ -8,6 +8,13 @@ mkdir -p "$LLM_LAB_CACHE"
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
+# Under `npm test` or `npm start`, npm exports its settings as npm_config_* variables, and a nested
+# npm reads them as its own settings. One of them, npm_config_user_agent, names the Node that runs
+# the outer npm, and code-server's install script reads its Node version from there.
+while read -r name; do
+	unset "$name"
+done < <(compgen -e | grep '^npm_' || true)
+
 # Versions of the pinned tools. Changing one makes the next run install into a new cache folder.
 CODE_SERVER_VERSION=4.139.1
 NODE_LLAMA_CPP_VERSION=3.21.1
