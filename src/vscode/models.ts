@@ -122,8 +122,10 @@ export class ModelRegistry implements vscode.Disposable {
 		if (id) {
 			return this.profile(id);
 		}
+		// Only a provider that answered counts: the catalog's models listed for OpenAI without a key cannot chat yet.
 		const listings = await this.listAll();
-		const first = listings.flatMap((listing) => listing.models).find((model) => model.chat && !model.error);
+		const answered = listings.filter((listing) => listing.error === undefined);
+		const first = answered.flatMap((listing) => listing.models).find((model) => model.chat && !model.error);
 		if (first) {
 			await this.selectModel(first.id);
 			return this.profile(first.id);
