@@ -287,8 +287,10 @@ describe('Ollama provider models', () => {
 			assert.equal(listed[1].contextWindowSource, 'model parameters');
 			assert.equal(listed[1].contextWindows?.modelMetadata, 40960);
 
-			assert.equal(listed[2].contextWindow, 131072);
-			assert.equal(listed[2].contextWindowSource, 'model metadata');
+			// Not loaded and no num_ctx: the server default applies, not the trained length from the metadata.
+			assert.equal(listed[2].contextWindow, 4096);
+			assert.equal(listed[2].contextWindowSource, 'server default');
+			assert.equal(listed[2].contextWindows?.modelMetadata, 131072);
 
 			assert.deepEqual(
 				listed.map((model) => model.chat),

@@ -22,6 +22,7 @@ import {
 	StreamStalledError,
 } from '../errors';
 import { type Logger, silentLogger } from '../logger';
+import { resolveOllamaWindow } from '../models/window';
 import {
 	findSystemErrorCode,
 	guardResponseBody,
@@ -390,23 +391,13 @@ function toFinishReason(doneReason: string | undefined): FinishReason {
 	}
 }
 
-/** Chooses the window the model will run with: the loaded one, then the Modelfile's `num_ctx`, then the metadata. */
+/** Chooses the window a request without `num_ctx` runs with, in Ollama's own order of precedence. */
 function pickWindow(figures: ContextWindowFigures): {
 	contextWindow?: number;
 	contextWindowSource: ContextWindowSource;
 } {
-	if (figures.runningServer !== undefined) {
-		return { contextWindow: figures.runningServer, contextWindowSource: 'running server' };
-	}
-	if (figures.modelParameters !== undefined) {
-		return { contextWindow: figures.modelParameters, contextWindowSource: 'model parameters' };
-	}
-	if (figures.modelMetadata !== undefined) {
-		// NOTE: an unloaded model without `num_ctx` runs with the server default, which can be smaller than this trained
-		// length. Ollama does not report that default: it is OLLAMA_CONTEXT_LENGTH, or 4096 to 262144 by VRAM since v0.15.5.
-		return { contextWindow: figures.modelMetadata, contextWindowSource: 'model metadata' };
-	}
-	return { contextWindowSource: 'unknown' };
+	const resolved = resolveOllamaWindow(figures);
+	return { contextWindow: resolved.contextWindow, contextWindowSource: resolved.source };
 }
 
 /** Reads `num_ctx` from `/api/show` `parameters`, one `name value` pair per line. */

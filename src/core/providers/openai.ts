@@ -104,16 +104,52 @@ export class OpenAIProvider implements ChatProvider {
 				this.errorOptions(context),
 			);
 		}
+		const serverWindow = await this.readServerWindow(signal);
 		return data
-			.map((entry) => (entry as { id?: unknown }).id)
-			.filter((id): id is string => typeof id === 'string')
-			.map((name) => ({
-				id: `${this.config.id}:${name}`,
-				providerId: this.config.id,
-				name,
-				contextWindowSource: 'unknown',
-				chat: true,
-			}));
+			.filter((entry): entry is { id: string; meta?: { n_ctx_train?: unknown } } => typeof entry?.id === 'string')
+			.map((entry): ModelInfo => {
+				const trained = typeof entry.meta?.n_ctx_train === 'number' ? entry.meta.n_ctx_train : undefined;
+				const contextWindows = { runningServer: serverWindow, modelMetadata: trained };
+				return {
+					id: `${this.config.id}:${entry.id}`,
+					providerId: this.config.id,
+					name: entry.id,
+					contextWindow: serverWindow ?? trained,
+					contextWindowSource: serverWindow ? 'running server' : trained ? 'model metadata' : 'unknown',
+					contextWindows,
+					chat: true,
+				};
+			});
+	}
+
+	/**
+	 * Reads the window a llama.cpp server runs with from `GET /props` (`default_generation_settings.n_ctx`, per slot),
+	 * next to the `/v1` root. Other servers have no such endpoint, so any failure just means "unknown".
+	 */
+	private async readServerWindow(signal: AbortSignal | undefined): Promise<number | undefined> {
+		if (hostsRequiringKey.has(new URL(this.baseUrl).hostname) || !/\/v1\/?$/.test(this.baseUrl)) {
+			return undefined;
+		}
+		const url = `${this.baseUrl.replace(/\/v1\/?$/, '')}/props`;
+		try {
+			const timeout = AbortSignal.timeout(3_000);
+			const response = await this.scopedFetch(undefined)(url, {
+				signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+				headers: { accept: 'application/json' },
+			});
+			if (!response.ok) {
+				return undefined;
+			}
+			const body = (await response.json()) as { default_generation_settings?: { n_ctx?: unknown } };
+			const window = body.default_generation_settings?.n_ctx;
+			return typeof window === 'number' && window > 0 ? window : undefined;
+		} catch (error) {
+			if (signal?.aborted) {
+				throw new CancelledError();
+			}
+			this.logger.debug(`No context window from ${url}: ${String(error)}`);
+			return undefined;
+		}
 	}
 
 	/**
