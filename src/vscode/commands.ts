@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import { formatTokenCount, formatWindow } from '../core/format';
 import type { ModelInfo, ProviderConfig } from '../core/providers/types';
-import type { ChatController } from './chat/chatController';
+import { type ChatController, RESOLVE_BUDGET_COMMAND } from './chat/chatController';
 import type { ChatViewProvider } from './chat/chatView';
 import type { KeyStore } from './keys';
 import type { ModelRegistry } from './models';
@@ -38,6 +38,9 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 		vscode.commands.registerCommand('llmLab.clearApiKey', (providerId?: string) => clearApiKey(context, providerId)),
 		vscode.commands.registerCommand('llmLab.countTokens', () => countTokens(context)),
 		vscode.commands.registerCommand('llmLab.showLog', () => context.log.show()),
+		vscode.commands.registerCommand(RESOLVE_BUDGET_COMMAND, (choice: 'trim' | 'raise' | 'cancel') =>
+			context.controller.resolveBudget(choice),
+		),
 	];
 }
 

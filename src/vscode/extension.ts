@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Conversation } from '../core/chat/conversation';
+import type { ChatNotice } from '../webview/chat/protocol';
 import { ConversationStore } from '../core/chat/store';
 import { ChatController } from './chat/chatController';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
@@ -23,6 +24,8 @@ export interface LlmLabApi {
 	sendChatMessage(text: string): Promise<void>;
 	/** The active conversation as stored. */
 	activeConversation(): Promise<Conversation>;
+	/** The notice the Chat view shows now (errors, first-run help, a request that does not fit). */
+	currentNotice(): ChatNotice | undefined;
 	/** Folder where conversations are stored, one JSON file each. */
 	conversationsFolder: string;
 }
@@ -65,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 			await chat.handle({ type: 'chat/send', conversationId: conversation.id, text });
 		},
 		activeConversation: () => chat.active(),
+		currentNotice: () => chat.currentNotice(),
 		conversationsFolder,
 	};
 }

@@ -117,10 +117,10 @@ export class ModelRegistry implements vscode.Disposable {
 	}
 
 	/** Returns the selected model's profile, or the first chat model listed when none is selected yet. */
-	async selectedProfile(): Promise<ModelProfile | undefined> {
+	async selectedProfile(numCtx?: number): Promise<ModelProfile | undefined> {
 		const id = this.selectedModelId();
 		if (id) {
-			return this.profile(id);
+			return this.profile(id, numCtx);
 		}
 		// Only a provider that answered counts: the catalog's models listed for OpenAI without a key cannot chat yet.
 		const listings = await this.listAll();
@@ -128,13 +128,16 @@ export class ModelRegistry implements vscode.Disposable {
 		const first = answered.flatMap((listing) => listing.models).find((model) => model.chat && !model.error);
 		if (first) {
 			await this.selectModel(first.id);
-			return this.profile(first.id);
+			return this.profile(first.id, numCtx);
 		}
 		return undefined;
 	}
 
-	/** Builds a model's profile from the latest listing, the cache, or the id alone when neither has it. */
-	profile(id: string): ModelProfile | undefined {
+	/**
+	 * Builds a model's profile from the latest listing, the cache, or the id alone when neither has it. `numCtx` is the
+	 * Ollama window a conversation sends with its requests.
+	 */
+	profile(id: string, numCtx?: number): ModelProfile | undefined {
 		const parsed = parseModelId(id);
 		const settings = this.settings();
 		const provider = parsed && settings.providers.find((entry) => entry.id === parsed.providerId);
@@ -150,13 +153,16 @@ export class ModelRegistry implements vscode.Disposable {
 				contextWindowSource: 'unknown',
 				chat: true,
 			};
-		return profileModel(info, provider.kind, settings.contextWindowOverrides, isOfficialOpenAI(provider.baseUrl));
+		return profileModel(info, provider.kind, settings.contextWindowOverrides, isOfficialOpenAI(provider.baseUrl), {
+			requestNumCtx: numCtx,
+			serverDefault: settings.ollamaDefaultContextWindow,
+		});
 	}
 
 	/** Returns the cached profile of the selected model without any request, for the status bar. */
-	selectedProfileCached(): ModelProfile | undefined {
+	selectedProfileCached(numCtx?: number): ModelProfile | undefined {
 		const id = this.selectedModelId();
-		return id ? this.profile(id) : undefined;
+		return id ? this.profile(id, numCtx) : undefined;
 	}
 }
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { OLLAMA_DEFAULT_NUM_CTX } from '../core/models/window';
 import type { ProviderConfig } from '../core/providers/types';
 
 export const SECTION = 'llmLab';
@@ -11,6 +12,8 @@ export interface LabSettings {
 	temperature?: number;
 	stallTimeoutMs: number;
 	contextWindowOverrides: Record<string, number>;
+	/** The window Ollama uses when nothing sets `num_ctx`: `OLLAMA_CONTEXT_LENGTH` or its VRAM-based default. */
+	ollamaDefaultContextWindow: number;
 	statusBarEnabled: boolean;
 	showCost: boolean;
 }
@@ -33,6 +36,7 @@ export function readSettings(): LabSettings {
 		temperature: typeof temperature === 'number' ? temperature : undefined,
 		stallTimeoutMs: Math.max(1, config.get<number>('streamStallTimeoutSeconds', 60)) * 1000,
 		contextWindowOverrides: config.get<Record<string, number>>('contextWindowOverrides', {}),
+		ollamaDefaultContextWindow: Math.max(1, config.get<number>('ollama.defaultContextWindow', OLLAMA_DEFAULT_NUM_CTX)),
 		statusBarEnabled: config.get<boolean>('statusBar.enabled', true),
 		showCost: config.get<boolean>('showCost', true),
 	};

@@ -94,6 +94,18 @@ test('reply stopped at the output limit says so', async () => {
 	assert.doesNotMatch(message.notice ?? '', /truncated/i);
 });
 
+test('reply tells a full window from the output limit', async () => {
+	const provider = scriptedProvider([
+		{ type: 'delta', text: 'a b' },
+		{ type: 'finish', reason: 'length' },
+		{ type: 'usage', usage: { promptTokens: 1_020, completionTokens: 4 } },
+	]);
+	const { message } = await streamReply({ ...base, provider, message: newMessage(), maxTokens: 64, promptTokenEstimate: 1_020 });
+	assert.match(message.notice ?? '', /context window is full/);
+	assert.match(message.notice ?? '', /1,024 tokens/);
+	assert.doesNotMatch(message.notice ?? '', /Stopped at the output limit/);
+});
+
 test('reply flags a truncated input with both numbers', async () => {
 	const provider = scriptedProvider([
 		{ type: 'delta', text: 'The file ends here.' },

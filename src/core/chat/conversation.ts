@@ -36,6 +36,8 @@ export interface Conversation {
 	title: string;
 	model?: string;
 	systemPrompt?: string;
+	/** Ollama `num_ctx` sent with this conversation's requests, after the user chose to raise the window. */
+	numCtx?: number;
 	messages: StoredMessage[];
 	/** Text typed into the input box and not yet sent. */
 	draft: string;

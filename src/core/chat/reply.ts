@@ -77,7 +77,7 @@ export async function streamReply(options: ReplyOptions): Promise<ReplyResult> {
 				options.onDelta?.(chunk.text);
 			} else if (chunk.type === 'usage') {
 				usage = chunk.usage;
-			} else {
+			} else if (chunk.type === 'finish') {
 				finishReason = chunk.reason;
 			}
 		}
@@ -125,7 +125,14 @@ function noticeOf(
 				'window, so the reply did not see all of it. Raise the window or shorten the conversation.',
 		);
 	}
-	if (reason === 'length') {
+	if (reason === 'length' && usage && options.maxTokens && usage.completionTokens < options.maxTokens) {
+		// A length stop before max_tokens means the window, not the output limit, ran out.
+		const used = (usage.promptTokens + usage.completionTokens).toLocaleString('en-US');
+		notices.push(
+			`Stopped because the context window is full: ${used} tokens of prompt and reply filled it before the ` +
+				`${options.maxTokens.toLocaleString('en-US')}-token output limit. Shorten the conversation or raise the window.`,
+		);
+	} else if (reason === 'length') {
 		const limit = options.maxTokens ? ` of ${options.maxTokens.toLocaleString('en-US')} tokens` : '';
 		notices.push(`Stopped at the output limit${limit}. Raise llmLab.maxTokens for longer replies.`);
 	} else if (reason === 'cancelled') {

@@ -2,6 +2,7 @@
 
 import type { ContextWindowSource, ModelInfo, ProviderKind } from '../providers/types';
 import { type CatalogEncoding, lookupModel, type TokenPrice } from './catalog';
+import { type OllamaWindowOptions, resolveOllamaWindow } from './window';
 
 export interface ModelProfile {
 	id: string;
@@ -10,6 +11,8 @@ export interface ModelProfile {
 	name: string;
 	contextWindow?: number;
 	windowSource: ContextWindowSource;
+	/** The length the model was trained for, when known: the most a window can be raised to. */
+	trainedContextWindow?: number;
 	maxOutputTokens?: number;
 	encoding: CatalogEncoding;
 	/** False when `encoding` only approximates the model's own tokenizer, so counts are labelled estimated. */
@@ -41,11 +44,17 @@ export function profileModel(
 	providerKind: ProviderKind,
 	windowOverrides: Record<string, number> = {},
 	officialOpenAI = false,
+	ollama: OllamaWindowOptions = {},
 ): ModelProfile {
 	const match = providerKind === 'openai' ? lookupModel(info.name) : undefined;
 	const override = windowOverrides[info.id];
 	let contextWindow = info.contextWindow;
 	let windowSource = info.contextWindowSource;
+	if (providerKind === 'ollama' && info.contextWindows) {
+		const resolved = resolveOllamaWindow(info.contextWindows, ollama);
+		contextWindow = resolved.contextWindow;
+		windowSource = resolved.source;
+	}
 	if (override && override > 0) {
 		contextWindow = override;
 		windowSource = 'setting';
@@ -60,6 +69,7 @@ export function profileModel(
 		name: info.name,
 		contextWindow,
 		windowSource,
+		trainedContextWindow: info.contextWindows?.modelMetadata ?? match?.entry.contextWindow,
 		maxOutputTokens: info.maxOutputTokens ?? match?.entry.maxOutputTokens,
 		encoding: match?.entry.tokenizer ?? 'o200k_base',
 		// NOTE: models outside the OpenAI catalog are counted with o200k_base as an estimate until their own

@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { computeBudget, countMessagesToTrim, type Budget } from '../../core/budget/budget';
-import { chatFramingTokens } from '../../core/budget/framing';
 import type { Conversation, StoredMessage } from '../../core/chat/conversation';
 import { streamReply } from '../../core/chat/reply';
+import { planRequest, type RequestPlan, type RequestPlanInput, trimPlan } from '../../core/chat/requestPlan';
 import type { ConversationStore } from '../../core/chat/store';
 import { CancelledError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ModelProfile } from '../../core/models/profile';
 import type { ChatMessage } from '../../core/providers/types';
-import type { ContextMeter, HostToWebview, WebviewToHost } from '../../webview/chat/protocol';
+import { formatTokenCount } from '../../core/format';
+import type { ChatNotice, ContextMeter, HostToWebview, NoticeAction, WebviewToHost } from '../../webview/chat/protocol';
 import { firstRunNotice, noticeForError, RETRY_COMMAND } from '../errorMessages';
 import type { ModelRegistry } from '../models';
 import type { TokenCounter } from '../tokenCounter';
+
+/** Command the notice's buttons run to resolve a request that did not fit; takes `trim`, `raise` or `cancel`. */
+export const RESOLVE_BUDGET_COMMAND = 'llmLab.resolveContextOverflow';
 
 /** Commands the page may run through `command/run`; anything else is rejected and logged. */
 const ALLOWED_COMMANDS = new Set([
@@ -24,6 +27,7 @@ const ALLOWED_COMMANDS = new Set([
 	'workbench.action.openSettings',
 	'vscode.open',
 	RETRY_COMMAND,
+	RESOLVE_BUDGET_COMMAND,
 ]);
 
 /** Sends a message to the page when the view is open; dropped otherwise, because the page rebuilds from the host. */
@@ -37,9 +41,11 @@ export class ChatController implements vscode.Disposable {
 	private conversations: Conversation[] = [];
 	private activeId: string | undefined;
 	private readonly running = new Map<string, AbortController>();
-	private post: PostToWebview = () => {};
+	private sendToPage: PostToWebview = () => {};
+	private notice: ChatNotice | undefined;
 	private loaded: Promise<void>;
 	private meterTimer: ReturnType<typeof setTimeout> | undefined;
+	private pending: PendingRequest | undefined;
 	private readonly disposables: vscode.Disposable[] = [];
 
 	constructor(
@@ -76,12 +82,26 @@ export class ChatController implements vscode.Disposable {
 
 	/** Connects the open page; `post` stays valid until the view is disposed. */
 	attach(post: PostToWebview): vscode.Disposable {
-		this.post = post;
+		this.sendToPage = post;
 		return new vscode.Disposable(() => {
-			if (this.post === post) {
-				this.post = () => {};
+			if (this.sendToPage === post) {
+				this.sendToPage = () => {};
 			}
 		});
+	}
+
+	/** The notice the page shows now, if any. */
+	currentNotice(): ChatNotice | undefined {
+		return this.notice;
+	}
+
+	private post(message: HostToWebview): void {
+		if (message.type === 'notice/show') {
+			this.notice = message.notice;
+		} else if (message.type === 'notice/clear') {
+			this.notice = undefined;
+		}
+		this.sendToPage(message);
 	}
 
 	isBusy(): boolean {
@@ -141,15 +161,15 @@ export class ChatController implements vscode.Disposable {
 	private async showConversation(conversation: Conversation): Promise<void> {
 		this.post({ type: 'conversation/show', conversation, busy: this.running.has(conversation.id) });
 		this.post({ type: 'notice/clear' });
-		const profile = await this.profileOrNotice();
+		const profile = await this.profileOrNotice(conversation.numCtx);
 		if (profile) {
 			await this.updateMeter(conversation, profile);
 		}
 	}
 
-	private async profileOrNotice(): Promise<ModelProfile | undefined> {
+	private async profileOrNotice(numCtx?: number): Promise<ModelProfile | undefined> {
 		try {
-			const profile = await this.registry.selectedProfile();
+			const profile = await this.registry.selectedProfile(numCtx);
 			if (!profile) {
 				this.post({ type: 'notice/show', notice: firstRunNotice() });
 			}
@@ -209,6 +229,13 @@ export class ChatController implements vscode.Disposable {
 			await this.retry((await this.active()).id);
 			return;
 		}
+		if (command === RESOLVE_BUDGET_COMMAND) {
+			const choice = args[0];
+			if (choice === 'trim' || choice === 'raise' || choice === 'cancel') {
+				await this.resolveBudget(choice);
+			}
+			return;
+		}
 		if (command === 'vscode.open') {
 			const target = typeof args[0] === 'string' ? vscode.Uri.parse(args[0]) : undefined;
 			if (target && (target.scheme === 'https' || target.scheme === 'http')) {
@@ -240,10 +267,23 @@ export class ChatController implements vscode.Disposable {
 		}
 	}
 
-	private async send(conversationId: string, text: string): Promise<void> {
+	/**
+	 * Sends a new message. When the request would not fit the model's window, nothing is sent: the text goes back to
+	 * the input box and the page shows the ways to make it fit (see `resolveBudget`).
+	 */
+	private async send(conversationId: string, text: string, resolution: BudgetResolution = {}): Promise<void> {
 		await this.loaded;
 		const conversation = this.conversations.find((entry) => entry.id === conversationId) ?? (await this.active());
 		if (!text.trim() || this.running.has(conversation.id)) {
+			return;
+		}
+		this.post({ type: 'notice/clear' });
+		const prepared = await this.prepare(conversation, this.historyOf(conversation), text, resolution);
+		if (!prepared) {
+			this.pending = { conversationId: conversation.id, text };
+			conversation.draft = text;
+			this.store.scheduleSave(conversation);
+			this.post({ type: 'input/set', text, focus: false });
 			return;
 		}
 		const userMessage: StoredMessage = {
@@ -253,7 +293,6 @@ export class ChatController implements vscode.Disposable {
 			status: 'done',
 			createdAt: Date.now(),
 		};
-		const history = this.historyOf(conversation);
 		conversation.messages.push(userMessage);
 		conversation.draft = '';
 		if (conversation.title === 'New chat') {
@@ -261,18 +300,42 @@ export class ChatController implements vscode.Disposable {
 		}
 		await this.store.save(conversation);
 		this.post({ type: 'message/append', conversationId: conversation.id, message: userMessage });
-		await this.reply(conversation, history, userMessage);
+		await this.reply(conversation, prepared);
 	}
 
-	private async retry(conversationId: string): Promise<void> {
+	/** Sends the last user message again, for Retry after a failed or stopped reply. */
+	private async retry(conversationId: string, resolution: BudgetResolution = {}): Promise<void> {
 		await this.loaded;
 		const conversation = this.conversations.find((entry) => entry.id === conversationId);
 		const lastUser = conversation && [...conversation.messages].reverse().find((entry) => entry.role === 'user');
 		if (!conversation || !lastUser || this.running.has(conversation.id)) {
 			return;
 		}
-		const index = conversation.messages.indexOf(lastUser);
-		await this.reply(conversation, this.historyOf(conversation, index), lastUser);
+		this.post({ type: 'notice/clear' });
+		const history = this.historyOf(conversation, conversation.messages.indexOf(lastUser));
+		const prepared = await this.prepare(conversation, history, lastUser.content, resolution);
+		if (!prepared) {
+			this.pending = { conversationId: conversation.id, retry: true };
+			return;
+		}
+		await this.reply(conversation, prepared);
+	}
+
+	/** Applies the user's choice for a request that did not fit, then sends it; `cancel` keeps the text unsent. */
+	async resolveBudget(choice: 'trim' | 'raise' | 'cancel'): Promise<void> {
+		const pending = this.pending;
+		this.pending = undefined;
+		this.post({ type: 'notice/clear' });
+		if (!pending || choice === 'cancel') {
+			return;
+		}
+		const resolution: BudgetResolution = choice === 'trim' ? { trim: true } : { raise: true };
+		if (pending.retry) {
+			await this.retry(pending.conversationId, resolution);
+		} else if (pending.text !== undefined) {
+			this.post({ type: 'input/set', text: '', focus: false });
+			await this.send(pending.conversationId, pending.text, resolution);
+		}
 	}
 
 	/** Messages sent as history: finished or stopped replies with text, and the user messages before them. */
@@ -283,22 +346,55 @@ export class ChatController implements vscode.Disposable {
 			.map((entry) => ({ role: entry.role, content: entry.content }));
 	}
 
-	private async reply(conversation: Conversation, history: ChatMessage[], userMessage: StoredMessage): Promise<void> {
-		this.post({ type: 'notice/clear' });
-		const profile = await this.profileOrNotice();
+	/**
+	 * Plans the request and checks its budget. Returns undefined when it does not fit and the user has not chosen how
+	 * to make it fit yet; the page then shows the choices.
+	 */
+	private async prepare(
+		conversation: Conversation,
+		history: ChatMessage[],
+		input: string,
+		resolution: BudgetResolution,
+	): Promise<PreparedRequest | undefined> {
+		let profile = await this.profileOrNotice(conversation.numCtx);
 		if (!profile) {
-			return;
+			return undefined;
 		}
-		const settings = this.registry.settings();
-		const system: ChatMessage[] = conversation.systemPrompt ? [{ role: 'system', content: conversation.systemPrompt }] : [];
-		let messages = [...system, ...history, { role: 'user' as const, content: userMessage.content }];
-		const reserved = Math.min(settings.maxTokens, profile.maxOutputTokens ?? settings.maxTokens);
-		const checked = await this.checkBudget(conversation, profile, system, history, userMessage.content, reserved);
-		if (!checked) {
-			return;
+		const planInput = this.planInputFor(conversation, profile, history, input);
+		let plan = await planRequest(planInput);
+		if (plan.budget.level === 'over' && resolution.raise && plan.raiseNumCtxTo) {
+			conversation.numCtx = plan.raiseNumCtxTo;
+			this.logger.info(`Raised num_ctx of conversation ${conversation.id} to ${plan.raiseNumCtxTo} for ${profile.id}.`);
+			profile = this.registry.profile(profile.id, conversation.numCtx) ?? profile;
+			plan = await planRequest({ ...planInput, profile });
+		} else if (plan.budget.level === 'over' && resolution.trim && plan.trimCount !== undefined) {
+			this.logger.info(`Dropped the ${plan.trimCount} oldest messages of conversation ${conversation.id} to fit ${profile.id}.`);
+			plan = trimPlan(plan, planInput, plan.trimCount);
 		}
-		messages = [...system, ...checked.history, { role: 'user', content: userMessage.content }];
+		if (plan.budget.level === 'over') {
+			this.post({ type: 'notice/show', notice: overBudgetNotice(profile, plan) });
+			this.logger.info(
+				`Did not send to ${profile.id}: ${plan.budget.totalTokens} tokens do not fit its ${plan.budget.contextWindow}-token window.`,
+			);
+			return undefined;
+		}
+		return { profile, plan };
+	}
 
+	private planInputFor(conversation: Conversation, profile: ModelProfile, history: ChatMessage[], input: string): RequestPlanInput {
+		const settings = this.registry.settings();
+		return {
+			profile,
+			systemPrompt: conversation.systemPrompt,
+			history,
+			input,
+			reservedTokens: Math.min(settings.maxTokens, profile.maxOutputTokens ?? settings.maxTokens),
+			count: (text) => this.counter.count(text, profile.encoding),
+		};
+	}
+
+	private async reply(conversation: Conversation, { profile, plan }: PreparedRequest): Promise<void> {
+		const settings = this.registry.settings();
 		const provider = this.registry.providerConfig(profile.providerId);
 		const controller = new AbortController();
 		const message: StoredMessage = {
@@ -316,7 +412,7 @@ export class ChatController implements vscode.Disposable {
 		await this.store.save(conversation);
 		this.post({ type: 'message/append', conversationId: conversation.id, message });
 		this.post({ type: 'busy/changed', conversationId: conversation.id, busy: true });
-		this.logger.info(`Sending ${messages.length} messages to ${profile.id} (about ${checked.budget.promptTokens} tokens).`);
+		this.logger.info(`Sending ${plan.messages.length} messages to ${profile.id} (${plan.budget.promptTokens} prompt tokens by our count).`);
 
 		try {
 			const client = provider && (await this.registry.providerFor(provider));
@@ -327,13 +423,14 @@ export class ChatController implements vscode.Disposable {
 				provider: client,
 				model: profile.name,
 				modelId: profile.id,
-				messages,
+				messages: plan.messages,
 				message,
-				maxTokens: reserved,
+				maxTokens: plan.budget.reservedTokens,
 				temperature: settings.temperature,
+				numCtx: profile.providerKind === 'ollama' ? conversation.numCtx : undefined,
 				stallTimeoutMs: settings.stallTimeoutMs,
 				signal: controller.signal,
-				promptTokenEstimate: checked.budget.promptTokens,
+				promptTokenEstimate: plan.budget.promptTokens,
 				countTokens: (text) => this.counter.count(text, profile.encoding),
 				price: settings.showCost ? profile.price : undefined,
 				contextWindow: profile.contextWindow,
@@ -343,7 +440,7 @@ export class ChatController implements vscode.Disposable {
 					this.post({ type: 'message/delta', conversationId: conversation.id, messageId: message.id, text });
 				},
 			});
-			this.logResult(profile, checked.budget.promptTokens, result.reportedUsage?.promptTokens);
+			this.logResult(profile, plan.budget.promptTokens, result.reportedUsage?.promptTokens);
 			if (result.error && !(result.error instanceof CancelledError) && !controller.signal.aborted) {
 				this.logger.error(`The reply from ${profile.id} failed: ${String(result.error)}`);
 				this.post({ type: 'notice/show', notice: noticeForError(result.error, provider) });
@@ -380,68 +477,12 @@ export class ChatController implements vscode.Disposable {
 		await vscode.commands.executeCommand('setContext', 'llmLab.generating', generating);
 	}
 
-	/**
-	 * Checks that the request fits the model's window. When it does not, asks whether to trim the oldest messages;
-	 * returns undefined when the user cancels, so nothing is sent that the server would cut.
-	 */
-	private async checkBudget(
-		conversation: Conversation,
-		profile: ModelProfile,
-		system: ChatMessage[],
-		history: ChatMessage[],
-		input: string,
-		reserved: number,
-	): Promise<{ budget: Budget; history: ChatMessage[] } | undefined> {
-		const historyTokens = await Promise.all(history.map((entry) => this.counter.count(entry.content, profile.encoding)));
-		const systemTokens = system.length > 0 ? await this.counter.count(system[0].content, profile.encoding) : 0;
-		const inputTokens = await this.counter.count(input, profile.encoding);
-		const budgetOf = (kept: number[]) =>
-			computeBudget(
-				{
-					systemTokens,
-					historyTokens: kept.reduce((sum, value) => sum + value, 0),
-					inputTokens,
-					framingTokens: chatFramingTokens(system.length + kept.length + 1),
-					reservedTokens: reserved,
-				},
-				profile.contextWindow,
-			);
-		const budget = budgetOf(historyTokens);
-		if (budget.level !== 'over') {
-			return { budget, history };
-		}
-		const window = profile.contextWindow ?? 0;
-		const trimCount = countMessagesToTrim(budget, historyTokens);
-		const trim = trimCount !== undefined ? `Drop the ${trimCount} Oldest Messages` : undefined;
-		const choice = await vscode.window.showWarningMessage(
-			`This request needs ${budget.totalTokens.toLocaleString('en-US')} tokens (including ${reserved.toLocaleString('en-US')} ` +
-				`reserved for the reply), but ${profile.id} has a ${window.toLocaleString('en-US')}-token context window ` +
-				`(${profile.windowSource}). Sent as is, it would be rejected or silently truncated.`,
-			{ modal: true },
-			...(trim ? [trim] : []),
-		);
-		if (!trim || choice !== trim || trimCount === undefined) {
-			this.logger.info(`Did not send to ${profile.id}: the prompt does not fit its ${window}-token window.`);
-			this.post({
-				type: 'notice/show',
-				notice: {
-					severity: 'warning',
-					message: `Not sent: the prompt does not fit ${profile.id}'s ${window.toLocaleString('en-US')}-token window. Your message is kept in the conversation.`,
-					actions: [{ label: 'New Chat', command: 'llmLab.newChat' }, { label: 'Select Model', command: 'llmLab.selectModel' }],
-				},
-			});
-			return undefined;
-		}
-		this.logger.info(`Trimmed the ${trimCount} oldest messages of conversation ${conversation.id} to fit ${profile.id}.`);
-		return { budget: budgetOf(historyTokens.slice(trimCount)), history: history.slice(trimCount) };
-	}
-
 	/** Recomputes the meter shortly after a change, so typing sends one update per pause. */
 	scheduleMeterUpdate(): void {
 		clearTimeout(this.meterTimer);
 		this.meterTimer = setTimeout(() => {
 			void this.active().then(async (conversation) => {
-				const profile = this.registry.selectedProfileCached();
+				const profile = this.registry.selectedProfileCached(conversation.numCtx);
 				if (profile) {
 					await this.updateMeter(conversation, profile);
 				}
@@ -450,38 +491,92 @@ export class ChatController implements vscode.Disposable {
 	}
 
 	private async updateMeter(conversation: Conversation, profile: ModelProfile): Promise<void> {
-		const settings = this.registry.settings();
-		const history = this.historyOf(conversation);
-		const [systemTokens, inputTokens, ...historyCounts] = await Promise.all([
-			conversation.systemPrompt ? this.counter.count(conversation.systemPrompt, profile.encoding) : Promise.resolve(0),
-			this.counter.count(conversation.draft, profile.encoding),
-			...history.map((entry) => this.counter.count(entry.content, profile.encoding)),
-		]);
-		const historyTokens = historyCounts.reduce((sum, value) => sum + value, 0);
-		const messageCount = history.length + (conversation.systemPrompt ? 1 : 0) + 1;
-		const reserved = Math.min(settings.maxTokens, profile.maxOutputTokens ?? settings.maxTokens);
-		const budget = computeBudget(
-			{
-				systemTokens,
-				historyTokens,
-				inputTokens,
-				framingTokens: chatFramingTokens(messageCount),
-				reservedTokens: reserved,
-			},
-			profile.contextWindow,
-		);
+		const plan = await planRequest(this.planInputFor(conversation, profile, this.historyOf(conversation), conversation.draft));
+		const { budget } = plan;
 		const meter: ContextMeter = {
 			modelLabel: profile.id,
 			tokenizer: profile.encoding,
 			exact: profile.exactTokenizer,
 			contextWindow: profile.contextWindow,
 			windowSource: profile.windowSource,
-			systemTokens,
-			historyTokens: historyTokens + budget.framingTokens,
-			inputTokens,
-			reservedTokens: reserved,
+			systemTokens: budget.systemTokens,
+			historyTokens: budget.historyTokens + budget.framingTokens,
+			inputTokens: budget.inputTokens,
+			reservedTokens: budget.reservedTokens,
 			level: budget.level,
+			conversationCostUsd: conversationCost(conversation),
 		};
 		this.post({ type: 'meter/update', meter });
 	}
+}
+
+/** The user's choice for a request that did not fit the window. */
+interface BudgetResolution {
+	trim?: boolean;
+	raise?: boolean;
+}
+
+/** A request waiting for that choice: a new message, or a retry of the last one. */
+interface PendingRequest {
+	conversationId: string;
+	text?: string;
+	retry?: boolean;
+}
+
+interface PreparedRequest {
+	profile: ModelProfile;
+	plan: RequestPlan;
+}
+
+/** Builds the notice for a request that does not fit: both numbers, where the window came from, and the choices. */
+export function overBudgetNotice(profile: ModelProfile, plan: RequestPlan): ChatNotice {
+	const { budget } = plan;
+	const window = budget.contextWindow ?? 0;
+	const actions: NoticeAction[] = [];
+	if (plan.trimCount !== undefined) {
+		const label = plan.trimCount === 1 ? 'Drop the Oldest Message and Send' : `Drop the ${plan.trimCount} Oldest Messages and Send`;
+		actions.push({ label, command: RESOLVE_BUDGET_COMMAND, args: ['trim'] });
+	} else {
+		const withoutHistory = budget.totalTokens - budget.historyTokens;
+		actions.push({
+			label: 'Drop Oldest Messages and Send',
+			command: RESOLVE_BUDGET_COMMAND,
+			args: ['trim'],
+			disabledReason: `Not enough: without any history the request still needs ${formatTokenCount(withoutHistory)} tokens.`,
+		});
+	}
+	if (plan.raiseNumCtxTo !== undefined) {
+		actions.push({
+			label: `Raise num_ctx to ${formatTokenCount(plan.raiseNumCtxTo)} and Send`,
+			command: RESOLVE_BUDGET_COMMAND,
+			args: ['raise'],
+		});
+	} else if (profile.providerKind === 'ollama') {
+		const trained = profile.trainedContextWindow;
+		actions.push({
+			label: 'Raise num_ctx and Send',
+			command: RESOLVE_BUDGET_COMMAND,
+			args: ['raise'],
+			disabledReason: trained
+				? `Not possible: ${profile.name} was trained for ${formatTokenCount(trained)} tokens at most.`
+				: `Not possible: the trained length of ${profile.name} is unknown.`,
+		});
+	}
+	actions.push({ label: 'Cancel', command: RESOLVE_BUDGET_COMMAND, args: ['cancel'] });
+	const silently = profile.providerKind === 'ollama' ? 'Ollama would silently cut it' : 'the server would reject or cut it';
+	return {
+		severity: 'warning',
+		message:
+			`Not sent: this request needs ${formatTokenCount(budget.totalTokens)} tokens (${formatTokenCount(budget.promptTokens)} ` +
+			`prompt + ${formatTokenCount(budget.reservedTokens)} reserved for the reply), but ${profile.id} runs with a ` +
+			`${formatTokenCount(window)}-token window (from the ${profile.windowSource}), so ${silently}. Your text is ` +
+			'still in the input box.',
+		actions,
+	};
+}
+
+/** Sums the known cost of a conversation's replies; undefined when none has a price. */
+function conversationCost(conversation: Conversation): number | undefined {
+	const costs = conversation.messages.map((message) => message.stats?.costUsd).filter((cost): cost is number => cost !== undefined);
+	return costs.length > 0 ? costs.reduce((sum, cost) => sum + cost, 0) : undefined;
 }

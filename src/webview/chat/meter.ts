@@ -1,7 +1,7 @@
 /** The context meter: a bar of system, history, input and reserved-reply tokens against the model's window. */
 
 import type { ContextMeter } from './protocol';
-import { formatCount } from './format';
+import { formatCost, formatCount } from './format';
 import { type ChatStrings, formatString } from './strings';
 
 type SegmentName = 'system' | 'history' | 'input' | 'reserved';
@@ -26,7 +26,9 @@ export function renderMeter(elements: MeterElements, meter: ContextMeter, string
 	elements.container.dataset.level = meter.level;
 	elements.model.textContent = meter.modelLabel;
 	elements.label.textContent = describeUse(meter, used, strings);
-	elements.source.textContent = formatString(strings.meterSource, meter.windowSource);
+	const source = formatString(strings.meterSource, meter.windowSource);
+	elements.source.textContent =
+		meter.conversationCostUsd === undefined ? source : `${source} · ${formatString(strings.meterCost, formatCost(meter.conversationCostUsd))}`;
 	elements.estimated.hidden = meter.exact;
 	elements.estimated.textContent = strings.estimated;
 

@@ -21,6 +21,11 @@ export function showNotice(container: HTMLElement, notice: ChatNotice, api: Chat
 		const button = document.createElement('button');
 		button.type = 'button';
 		button.textContent = action.label;
+		if (action.disabledReason) {
+			button.disabled = true;
+			button.title = action.disabledReason;
+			button.setAttribute('aria-description', action.disabledReason);
+		}
 		button.addEventListener('click', () => {
 			const args = action.args === undefined ? {} : { args: action.args };
 			api.postMessage({ type: 'command/run', command: action.command, ...args });

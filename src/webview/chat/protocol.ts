@@ -10,6 +10,8 @@ export interface NoticeAction {
 	label: string;
 	command: string;
 	args?: unknown[];
+	/** Why the action cannot be taken now; the button is shown disabled with this text. */
+	disabledReason?: string;
 }
 
 export interface ChatNotice {
@@ -35,6 +37,8 @@ export interface ContextMeter {
 	/** Room reserved for the reply (`max_tokens`). */
 	reservedTokens: number;
 	level: MeterLevel;
+	/** US dollars spent on this conversation's replies, when the model's price is known. */
+	conversationCostUsd?: number;
 }
 
 export type HostToWebview =

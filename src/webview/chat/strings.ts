@@ -30,6 +30,7 @@ export const defaultChatStrings = {
 	meterLabel: '{0} + {1} reserved / {2} tokens ({3})',
 	meterLabelNoWindow: '{0} + {1} reserved tokens ({2}), context window unknown',
 	meterSource: 'Window from {0}',
+	meterCost: 'this chat cost {0}',
 	meterAriaLabel: 'Context window use',
 	meterSystem: 'System prompt',
 	meterHistory: 'History',
