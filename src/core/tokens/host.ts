@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { countTokens } from './count';
 import { IncrementalTokenCounter } from './incremental';
 import type { TokenCountRequest, TokenCountResponse } from './protocol';
+import { encodeRangeSpans } from './spans';
 
 interface OpenDocument {
 	generation: number;
@@ -41,6 +42,11 @@ export class TokenCountHost {
 				case 'text/count': {
 					const tokens = countTokens(request.text, request.encoding);
 					return { type: 'text/counted', requestId: request.requestId, tokens, elapsedMs: performance.now() - started };
+				}
+				case 'text/encodeRange': {
+					const { text, start, end, encoding, textOffset, documentLength } = request;
+					const result = encodeRangeSpans(text, start, end, encoding, { textOffset, documentLength });
+					return { type: 'text/rangeEncoded', requestId: request.requestId, result, elapsedMs: performance.now() - started };
 				}
 			}
 		} catch (error) {

@@ -1,6 +1,7 @@
 /** Messages between `TokenCountService` and the token-count host, which runs in a worker thread or in process. */
 
 import type { EncodingName } from './encodings';
+import type { RangeSpans } from './spans';
 
 /** One text change. Edits in a batch apply in order, each against the text the previous one produced. */
 export interface TextEdit {
@@ -31,7 +32,21 @@ export type TokenCountRequest =
 			edits: TextEdit[];
 	  }
 	| { type: 'document/close'; documentKey: string }
-	| { type: 'text/count'; requestId: number; text: string; encoding: EncodingName };
+	| { type: 'text/count'; requestId: number; text: string; encoding: EncodingName }
+	| {
+			type: 'text/encodeRange';
+			requestId: number;
+			/** The document, or a stretch of it around the range. */
+			text: string;
+			/** Offset of `text` in the document, in UTF-16 code units. */
+			textOffset: number;
+			/** Length of the whole document, so the host can tell whether `text` reaches its end. */
+			documentLength: number;
+			/** Range whose tokens are wanted, in document offsets. */
+			start: number;
+			end: number;
+			encoding: EncodingName;
+	  };
 
 export type TokenCountResponse =
 	| {
@@ -46,4 +61,11 @@ export type TokenCountResponse =
 			elapsedMs: number;
 	  }
 	| { type: 'text/counted'; requestId: number; tokens: number; elapsedMs: number }
+	| {
+			type: 'text/rangeEncoded';
+			requestId: number;
+			/** Undefined when `text` was a stretch with no safe split point before or after the range. */
+			result: RangeSpans | undefined;
+			elapsedMs: number;
+	  }
 	| { type: 'request/failed'; requestId: number; message: string };

@@ -7,8 +7,18 @@
 import { Worker } from 'node:worker_threads';
 import type { EncodingName } from './encodings';
 import type { TextEdit, TokenCountRequest, TokenCountResponse } from './protocol';
+import type { RangeSpans } from './spans';
 
 export type { TextEdit } from './protocol';
+export type { RangeSpans, TokenSpan } from './spans';
+
+/** Position of the text passed to `encodeRange` in its document. */
+export interface TextStretch {
+	/** Offset of the text in the document, in UTF-16 code units. */
+	textOffset: number;
+	/** Length of the whole document. */
+	documentLength: number;
+}
 
 /** A document's token count at one version. */
 export interface DocumentTokenCount {
@@ -57,7 +67,8 @@ interface DocumentState {
 
 type PendingRequest =
 	| { kind: 'document'; documentKey: string; generation: number }
-	| { kind: 'count'; resolve(tokens: number): void; reject(error: Error): void };
+	| { kind: 'count'; resolve(tokens: number): void; reject(error: Error): void }
+	| { kind: 'range'; resolve(result: RangeSpans | undefined): void; reject(error: Error): void };
 
 /**
  * Keeps open documents' token counts current without blocking the caller's thread. At most one request per document
@@ -155,7 +166,26 @@ export class TokenCountService {
 		});
 	}
 
-	/** Stops the host. Pending promises resolve with undefined (documents) or reject (counts). */
+	/**
+	 * Returns the tokens that overlap `[start, end)` (document offsets) with their offsets, as an encode of the whole
+	 * document gives them. `text` is the document, or a stretch of it described by `stretch`. Resolves with undefined
+	 * when a stretch has no safe split point before or after the range: pass a longer one, or the whole document.
+	 */
+	encodeRange(
+		text: string,
+		start: number,
+		end: number,
+		encoding: EncodingName,
+		stretch: TextStretch = { textOffset: 0, documentLength: text.length },
+	): Promise<RangeSpans | undefined> {
+		this.checkUsable();
+		return new Promise((resolve, reject) => {
+			const requestId = this.track({ kind: 'range', resolve, reject });
+			this.transport.send({ type: 'text/encodeRange', requestId, text, start, end, encoding, ...stretch });
+		});
+	}
+
+	/** Stops the host. Pending promises resolve with undefined (documents) or reject (counts and ranges). */
 	async dispose(): Promise<void> {
 		if (this.disposed) {
 			return;
@@ -208,6 +238,14 @@ export class TokenCountService {
 			}
 			return;
 		}
+		if (request.kind === 'range') {
+			if (response.type === 'text/rangeEncoded') {
+				request.resolve(response.result);
+			} else if (response.type === 'request/failed') {
+				request.reject(new TokenCountError(`Encoding a range failed: ${response.message}`));
+			}
+			return;
+		}
 
 		const state = this.documents.get(request.documentKey);
 		if (!state || state.generation !== request.generation) {
@@ -257,7 +295,7 @@ export class TokenCountService {
 
 	private rejectCounts(error: Error): void {
 		for (const [requestId, request] of this.requests) {
-			if (request.kind === 'count') {
+			if (request.kind !== 'document') {
 				this.requests.delete(requestId);
 				request.reject(error);
 			}
