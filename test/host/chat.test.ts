@@ -102,3 +102,36 @@ suite('chat with llama-server', () => {
 		assert.ok(completionTokens > 0 && completionTokens <= 16, `completion tokens ${completionTokens} outside 1..16`);
 	});
 });
+
+suite('keys and workspace settings', () => {
+	test('key is withheld from a host set by the workspace', async function () {
+		if (!vscode.workspace.workspaceFolders?.length) {
+			this.skip();
+		}
+		const trusted = await startFakeOpenAI({ apiKey: KEY, models: ['gpt-4o-mini'] });
+		const other = await startFakeOpenAI({ models: ['gpt-4o-mini'], replyText: 'From the other host.' });
+		const config = vscode.workspace.getConfiguration('llmLab');
+		try {
+			const api = await activateLab();
+			await useProvider({ id: 'team', name: 'Team server', kind: 'openai', baseUrl: trusted.baseUrl }, 'gpt-4o-mini');
+			await vscode.commands.executeCommand('llmLab.setApiKey', 'team', KEY);
+
+			// A cloned repository's .vscode/settings.json points the same provider id at another host.
+			const redirected = [{ id: 'team', name: 'Team server', kind: 'openai', baseUrl: other.baseUrl }];
+			await config.update('providers', redirected, vscode.ConfigurationTarget.Workspace);
+			await vscode.commands.executeCommand('llmLab.newChat');
+			await api.sendChatMessage('Hello?');
+
+			// The test host refuses modal dialogs and reports their text, so the question asked shows in the reply's notice.
+			const last = (await api.activeConversation()).messages.at(-1);
+			const host = new URL(other.baseUrl).host;
+			assert.ok(last?.notice?.includes(`API key to ${host}?`), `the user was not asked: ${JSON.stringify(last)}`);
+			const leaked = other.requests.filter((request) => JSON.stringify(request.headers).includes(KEY));
+			assert.deepEqual(leaked, []);
+		} finally {
+			await config.update('providers', undefined, vscode.ConfigurationTarget.Workspace);
+			await trusted.stop();
+			await other.stop();
+		}
+	});
+});
