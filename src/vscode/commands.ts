@@ -195,16 +195,16 @@ async function countTokens(context: CommandContext): Promise<void> {
 	const text = editor.document.getText(selection ? editor.selection : undefined);
 	const profile = context.registry.selectedProfileCached();
 	const [o200k, cl100k] = await Promise.all([context.counter.count(text, 'o200k_base'), context.counter.count(text, 'cl100k_base')]);
-	const what = selection ? 'Selection' : vscode.workspace.asRelativePath(editor.document.uri);
+	const scope = selection ? 'Selection' : vscode.workspace.asRelativePath(editor.document.uri);
 	const lines = [`o200k_base: ${formatTokenCount(o200k)} tokens`, `cl100k_base: ${formatTokenCount(cl100k)} tokens`];
-	let summary = `${what}: ${formatTokenCount(o200k)} tokens (o200k_base)`;
+	let summary = `${scope}: ${formatTokenCount(o200k)} tokens (o200k_base)`;
 	if (profile) {
 		const count = profile.encoding === 'cl100k_base' ? cl100k : o200k;
 		const share = profile.contextWindow ? `, ${((count / profile.contextWindow) * 100).toFixed(1)}% of its ${formatWindow(profile.contextWindow)} window` : '';
 		const estimate = profile.exactTokenizer ? '' : ' (estimated: not its own tokenizer)';
-		summary = `${what}: ${formatTokenCount(count)} tokens for ${profile.name}${estimate}${share}`;
+		summary = `${scope}: ${formatTokenCount(count)} tokens for ${profile.name}${estimate}${share}`;
 	}
-	context.logger.info(`Count Tokens on ${what}: ${lines.join(', ')}.`);
+	context.logger.info(`Count Tokens on ${scope}: ${lines.join(', ')}.`);
 	void vscode.window.showInformationMessage(`LLM Lab: ${summary}`, { modal: false, detail: lines.join('\n') }, 'Show Log').then((choice) => {
 		if (choice === 'Show Log') {
 			context.log.show();

@@ -78,7 +78,7 @@ function actionsFor(error: unknown, provider?: ProviderConfig): NoticeAction[] {
 	return [showLog];
 }
 
-/** Guidance shown when no provider answered and no model could be selected. */
+/** Builds the guidance shown when no provider responded and no model could be selected. */
 export function firstRunNotice(): ChatNotice {
 	return {
 		severity: 'info',

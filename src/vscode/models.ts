@@ -122,7 +122,7 @@ export class ModelRegistry implements vscode.Disposable {
 		if (id) {
 			return this.profile(id, numCtx);
 		}
-		// Only a provider that answered counts: the catalog's models listed for OpenAI without a key cannot chat yet.
+		// Only a provider that responded counts, because the catalog models listed for OpenAI without a key cannot chat yet.
 		const listings = await this.listAll();
 		const answered = listings.filter((listing) => listing.error === undefined);
 		const first = answered.flatMap((listing) => listing.models).find((model) => model.chat && !model.error);

@@ -29,8 +29,8 @@ export function createTokenCounter(workerPath: string, logger: Logger): TokenCou
 		return service;
 	};
 	const keyOf = (document: vscode.TextDocument) => document.uri.toString();
-	const logFailure = (what: string) => (error: unknown) => {
-		logger.error(`Counting tokens of ${what} failed: ${String(error)}`);
+	const logFailure = (documentKey: string) => (error: unknown) => {
+		logger.error(`Counting tokens of ${documentKey} failed: ${String(error)}`);
 		return undefined;
 	};
 

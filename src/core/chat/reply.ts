@@ -1,6 +1,6 @@
 /**
- * Streams one assistant reply from a provider into a stored message: text as it arrives, then usage, timing, cost,
- * the finish reason and a notice when the reply was cut off, stopped at the output limit or its input was truncated.
+ * Streams one assistant reply from a provider into a stored message: text as it arrives, then usage, timing, cost and
+ * the finish reason. A notice says when the reply was cut off, stopped at a limit, or its input was truncated.
  */
 
 import { CancelledError, StreamCutError, StreamStalledError } from '../errors';
@@ -15,7 +15,7 @@ export interface ReplyOptions {
 	/** Model id stored on the message (`<providerId>:<model>`). */
 	modelId: string;
 	messages: ChatMessage[];
-	/** The assistant message to fill; created by the caller so that it can be stored before the first chunk. */
+	/** The assistant message to fill. The caller creates it so that it can be stored before the first chunk. */
 	message: StoredMessage;
 	maxTokens?: number;
 	temperature?: number;
@@ -35,7 +35,7 @@ export interface ReplyOptions {
 
 export interface ReplyResult {
 	message: StoredMessage;
-	/** The error that ended the reply early, if any; the partial text is kept on the message. */
+	/** The error that ended the reply early, if any. The partial text stays on the message. */
 	error?: unknown;
 	/** Usage as the provider reported it, if it did. */
 	reportedUsage?: Usage;

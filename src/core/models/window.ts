@@ -4,8 +4,8 @@ import type { ContextWindowFigures, ContextWindowSource } from '../providers/typ
 
 /**
  * Ollama's default `num_ctx` when neither the request nor the Modelfile sets one, `OLLAMA_CONTEXT_LENGTH` is unset and
- * the machine has under 24 GiB of VRAM (Ollama v0.15.5 and later; 2048 before April 2025). The server does not report
- * it, so the `llmLab.ollama.defaultContextWindow` setting overrides this guess.
+ * the machine has under 24 GiB of VRAM (Ollama v0.15.5 and later). Before April 2025 the default was 2048. The server
+ * does not report it, so the `llmLab.ollama.defaultContextWindow` setting overrides this guess.
  */
 export const OLLAMA_DEFAULT_NUM_CTX = 4096;
 
@@ -17,7 +17,7 @@ export interface ResolvedWindow {
 export interface OllamaWindowOptions {
 	/** `num_ctx` that LLM Lab will send in the request options. */
 	requestNumCtx?: number;
-	/** What the server uses when nothing else sets `num_ctx`. @default OLLAMA_DEFAULT_NUM_CTX */
+	/** The server's window when nothing else sets `num_ctx`. @default OLLAMA_DEFAULT_NUM_CTX */
 	serverDefault?: number;
 }
 

@@ -90,7 +90,7 @@ export class ChatController implements vscode.Disposable {
 		});
 	}
 
-	/** The notice the page shows now, if any. */
+	/** Returns the notice the page shows now, if any. */
 	currentNotice(): ChatNotice | undefined {
 		return this.notice;
 	}
