@@ -1,12 +1,20 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import type { EncodingName } from '../core/tokens/encodings';
-import { TokenCountService, type TextEdit } from '../core/tokens/service';
+import { TokenCountService, type RangeSpans, type TextEdit, type TextStretch } from '../core/tokens/service';
 
 /** Token counts for the extension: documents are kept open in the token worker and recounted per edit. */
 export interface TokenCounter extends vscode.Disposable {
 	/** Counts a text once. */
 	count(text: string, encoding: EncodingName): Promise<number>;
+	/** Returns the tokens that overlap a range, with their offsets. See `TokenCountService.encodeRange`. */
+	encodeRange(
+		text: string,
+		start: number,
+		end: number,
+		encoding: EncodingName,
+		stretch?: TextStretch,
+	): Promise<RangeSpans | undefined>;
 	/** Returns the document's count at its current version, or undefined when a newer request superseded it. */
 	countDocument(document: vscode.TextDocument, encoding: EncodingName): Promise<number | undefined>;
 	/** Forwards an edit to a document the counter keeps open; ignored for documents it has not opened. */
@@ -46,6 +54,7 @@ export function createTokenCounter(workerPath: string, logger: Logger): TokenCou
 
 	return {
 		count: (text, encoding) => serviceOf().count(text, encoding),
+		encodeRange: (text, start, end, encoding, stretch) => serviceOf().encodeRange(text, start, end, encoding, stretch),
 
 		async countDocument(document, encoding) {
 			const entry = documents.get(keyOf(document));
