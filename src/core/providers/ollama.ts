@@ -364,7 +364,7 @@ export class OllamaProvider implements ChatProvider {
 }
 
 function toOllamaRequest(request: ChatRequest): OllamaChatRequest {
-	const options: Record<string, number> = {};
+	const options: Record<string, number | string[]> = {};
 	if (request.numCtx !== undefined) {
 		options.num_ctx = request.numCtx;
 	}
@@ -374,8 +374,14 @@ function toOllamaRequest(request: ChatRequest): OllamaChatRequest {
 	if (request.temperature !== undefined) {
 		options.temperature = request.temperature;
 	}
+	if (request.topP !== undefined) {
+		options.top_p = request.topP;
+	}
 	if (request.seed !== undefined) {
 		options.seed = request.seed;
+	}
+	if (request.stop !== undefined && request.stop.length > 0) {
+		options.stop = request.stop;
 	}
 	return { model: request.model, messages: request.messages, options };
 }

@@ -37,6 +37,7 @@ import type {
 	FinishReason,
 	ModelInfo,
 	ProviderConfig,
+	TokenLogprob,
 	Usage,
 } from './types';
 
@@ -204,6 +205,11 @@ export class OpenAIProvider implements ChatProvider {
 					yield { type: 'delta', text };
 					watch.touch();
 				}
+				const tokens = request.logprobs ? toTokenLogprobs(chunk.response_metadata?.logprobs) : undefined;
+				if (tokens) {
+					yield { type: 'logprobs', tokens };
+					watch.touch();
+				}
 				const reason = chunk.response_metadata?.finish_reason;
 				if (typeof reason === 'string') {
 					finishReason = toFinishReason(reason);
@@ -252,6 +258,10 @@ export class OpenAIProvider implements ChatProvider {
 		if (text !== '') {
 			yield { type: 'delta', text };
 		}
+		const tokens = request.logprobs ? toTokenLogprobs(message.response_metadata?.logprobs) : undefined;
+		if (tokens) {
+			yield { type: 'logprobs', tokens };
+		}
 		const usage = toUsage(message.usage_metadata);
 		if (usage) {
 			yield { type: 'usage', usage };
@@ -277,6 +287,10 @@ export class OpenAIProvider implements ChatProvider {
 			streamUsage: true,
 			maxTokens: request.maxTokens,
 			temperature: request.temperature,
+			topP: request.topP,
+			stopSequences: request.stop !== undefined && request.stop.length > 0 ? request.stop : undefined,
+			// LangChain then copies each choice's `logprobs` into the chunk's `response_metadata.logprobs`.
+			logprobs: request.logprobs ? true : undefined,
 			// Retries are the caller's decision: a retried stream would repeat text the user has already seen.
 			maxRetries: 0,
 		});
@@ -562,6 +576,24 @@ function toUsage(metadata: { input_tokens?: number; output_tokens?: number } | u
 		return undefined;
 	}
 	return { promptTokens: metadata.input_tokens, completionTokens: metadata.output_tokens };
+}
+
+/**
+ * Reads the tokens of a choice's `logprobs` object (`{ content: [{ token, logprob, ... }] }` in OpenAI's and
+ * llama-server's Chat Completions format). Returns undefined when it has none, as in a role-only or finish chunk.
+ */
+function toTokenLogprobs(logprobs: unknown): TokenLogprob[] | undefined {
+	const content = (logprobs as { content?: unknown } | null | undefined)?.content;
+	if (!Array.isArray(content)) {
+		return undefined;
+	}
+	const tokens: TokenLogprob[] = [];
+	for (const entry of content as Array<{ token?: unknown; logprob?: unknown }>) {
+		if (typeof entry?.token === 'string' && typeof entry.logprob === 'number') {
+			tokens.push({ token: entry.token, logprob: entry.logprob });
+		}
+	}
+	return tokens.length > 0 ? tokens : undefined;
 }
 
 /**

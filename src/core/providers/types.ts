@@ -64,8 +64,17 @@ export interface ChatRequest {
 	/** Room reserved for the reply, sent as `max_tokens` or Ollama's `num_predict`. */
 	maxTokens?: number;
 	temperature?: number;
+	/** Nucleus sampling: only tokens within this cumulative probability are sampled. */
+	topP?: number;
 	/** Sampling seed, for repeatable replies where the server supports it. */
 	seed?: number;
+	/** Sequences at which the server ends the reply; the reply does not contain them. */
+	stop?: string[];
+	/**
+	 * Requests the log-probability of every generated token, streamed as `logprobs` chunks. OpenAI-compatible servers
+	 * only; the Ollama provider sends no `logprobs` chunks.
+	 */
+	logprobs?: boolean;
 	/** Ollama only: the context window to run with, sent as `options.num_ctx`. */
 	numCtx?: number;
 	signal?: AbortSignal;
@@ -80,8 +89,16 @@ export interface Usage {
 	completionTokens: number;
 }
 
+/** One generated token and its natural-log probability, as the server reported it. */
+export interface TokenLogprob {
+	token: string;
+	logprob: number;
+}
+
 export type ChatChunk =
 	| { type: 'delta'; text: string }
+	/** Log-probabilities of the tokens in the deltas so far that no earlier `logprobs` chunk covered. */
+	| { type: 'logprobs'; tokens: TokenLogprob[] }
 	| { type: 'usage'; usage: Usage }
 	| { type: 'finish'; reason: FinishReason };
 
