@@ -153,3 +153,39 @@ export class CancelledError extends Error {
 		return hasKind(value, (this as unknown as Kinded).kind);
 	}
 }
+
+/** A prompt template names a variable that the row or input does not provide. */
+export class TemplateVariableError extends Error {
+	static readonly kind: string = 'TemplateVariableError';
+
+	constructor(
+		readonly variable: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'TemplateVariableError';
+		brand(this, new.target);
+	}
+
+	static override [Symbol.hasInstance](value: unknown): boolean {
+		return hasKind(value, (this as unknown as Kinded).kind);
+	}
+}
+
+/** A comparison input is invalid: a variants file, a dataset, or a run file that does not match the run to resume. */
+export class CompareInputError extends Error {
+	static readonly kind: string = 'CompareInputError';
+
+	constructor(
+		message: string,
+		readonly file?: string,
+	) {
+		super(message);
+		this.name = 'CompareInputError';
+		brand(this, new.target);
+	}
+
+	static override [Symbol.hasInstance](value: unknown): boolean {
+		return hasKind(value, (this as unknown as Kinded).kind);
+	}
+}

@@ -26,7 +26,7 @@ export interface FewShotExample {
 	messages: ChatMessage[];
 }
 
-/** Where a variant's examples were taken from, kept so the panel can show the choice and make it again. */
+/** The source of a variant's examples, kept so the panel can show the choice and make it again. */
 export interface FewShotSource {
 	/** Path of the fine-tuning JSONL file, relative to the variants file or the workspace. */
 	file: string;
@@ -107,7 +107,7 @@ export interface ScoreResult {
 	/** From 0 (worst) to 1 (best). */
 	score: number;
 	pass: boolean;
-	/** Why the score is what it is, such as the schema error or the judge's reason. */
+	/** The reason for the score, such as the schema error or the judge's explanation. */
 	detail?: string;
 	/** The judge call's own tokens and cost, kept apart from the variant's. */
 	judgeUsage?: CallUsage;
