@@ -120,6 +120,10 @@ export class ModelRegistry implements vscode.Disposable {
 	async selectedProfile(numCtx?: number): Promise<ModelProfile | undefined> {
 		const id = this.selectedModelId();
 		if (id) {
+			// A model chosen in settings before any listing has no window yet, so list once to learn it.
+			if (!this.listings && !this.cachedModels()[id]) {
+				await this.listAll();
+			}
 			return this.profile(id, numCtx);
 		}
 		// Only a provider that responded counts, because the catalog models listed for OpenAI without a key cannot chat yet.

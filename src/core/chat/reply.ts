@@ -89,7 +89,9 @@ export async function streamReply(options: ReplyOptions): Promise<ReplyResult> {
 	const finished = now();
 	const estimated = usage === undefined;
 	const promptTokens = usage?.promptTokens ?? options.promptTokenEstimate;
-	const completionTokens = usage?.completionTokens ?? (await options.countTokens(message.content));
+	// An estimate from another model's tokenizer can exceed the limit the server enforced, so cap it there.
+	const counted = usage?.completionTokens ?? (await options.countTokens(message.content));
+	const completionTokens = usage || !options.maxTokens ? counted : Math.min(counted, options.maxTokens);
 	message.finishReason = finishReason;
 	message.stats = {
 		promptTokens,

@@ -412,7 +412,8 @@ export class ChatController implements vscode.Disposable {
 		await this.store.save(conversation);
 		this.post({ type: 'message/append', conversationId: conversation.id, message });
 		this.post({ type: 'busy/changed', conversationId: conversation.id, busy: true });
-		this.logger.info(`Sending ${plan.messages.length} messages to ${profile.id} (${plan.budget.promptTokens} prompt tokens by our count).`);
+		const count = plan.messages.length === 1 ? '1 message' : `${plan.messages.length} messages`;
+		this.logger.info(`Sending ${count} to ${profile.id} (${plan.budget.promptTokens} prompt tokens by our count).`);
 
 		try {
 			const client = provider && (await this.registry.providerFor(provider));

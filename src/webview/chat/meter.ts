@@ -26,9 +26,12 @@ export function renderMeter(elements: MeterElements, meter: ContextMeter, string
 	elements.container.dataset.level = meter.level;
 	elements.model.textContent = meter.modelLabel;
 	elements.label.textContent = describeUse(meter, used, strings);
-	const source = formatString(strings.meterSource, meter.windowSource);
-	elements.source.textContent =
-		meter.conversationCostUsd === undefined ? source : `${source} · ${formatString(strings.meterCost, formatCost(meter.conversationCostUsd))}`;
+	// The label already says when the window is unknown, so only a known window gets a source.
+	const parts = meter.contextWindow ? [formatString(strings.meterSource, meter.windowSource)] : [];
+	if (meter.conversationCostUsd !== undefined) {
+		parts.push(formatString(strings.meterCost, formatCost(meter.conversationCostUsd)));
+	}
+	elements.source.textContent = parts.join(' · ');
 	elements.estimated.hidden = meter.exact;
 	elements.estimated.textContent = strings.estimated;
 
