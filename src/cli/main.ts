@@ -3,10 +3,12 @@
  *
  *   llm-lab tokens FILE... [--model M] [--json]
  *   llm-lab chat --model M [--base-url U] [--max-tokens N] [--temperature T] [--system S] "prompt"
+ *   llm-lab compare --variants FILE --dataset FILE [--out FILE] [--concurrency N] [--min-pass-rate R] [--resume]
  */
 
 import { parseArgs } from 'node:util';
 import { runChat } from './chat';
+import { runCompare } from './compare';
 import { runTokens } from './tokens';
 import { UsageError } from './usageError';
 
@@ -18,8 +20,14 @@ export const USAGE = `Usage:
       Stream a reply to standard output and print usage to standard error. M is a model name for an
       OpenAI-compatible server (key from OPENAI_API_KEY), or ollama:NAME:TAG for Ollama. U is the server's
       base URL (default: https://api.openai.com/v1, or http://127.0.0.1:11434 for Ollama).
+  llm-lab compare --variants FILE --dataset FILE [--out FILE] [--concurrency N] [--min-pass-rate R] [--resume]
+      Run every variant of the variants file on every row of the dataset (.jsonl or .csv) and print a summary per
+      variant. Records go to --out (default: .llmlab/runs/<run id>.jsonl); --resume finishes the missing calls of
+      an existing --out file. N limits concurrent calls per provider (default 4); R is a share from 0 to 1.
+      Keys: OPENAI_API_KEY for api.openai.com, or the variable a provider entry names in "apiKeyEnv".
 
-Exit status: 0 on success, 1 when the request failed, 2 on invalid arguments, 3 when the reply was cut off.`;
+Exit status: 0 on success, 1 when the request failed, 2 on invalid arguments or input files, 3 when the reply was
+cut off, 4 when a compared variant's pass rate is below --min-pass-rate, 130 when stopped with Ctrl+C.`;
 
 /** Exit status for invalid arguments. */
 export const EXIT_USAGE = 2;
@@ -58,6 +66,27 @@ export async function main(argv: string[]): Promise<number> {
 				temperature: parseNumberOption('--temperature', values.temperature, false),
 				system: values.system,
 				prompt: positionals.join(' '),
+			});
+		}
+		if (command === 'compare') {
+			const { values } = parseArgs({
+				args: rest,
+				options: {
+					variants: { type: 'string' },
+					dataset: { type: 'string' },
+					out: { type: 'string' },
+					concurrency: { type: 'string' },
+					'min-pass-rate': { type: 'string' },
+					resume: { type: 'boolean', default: false },
+				},
+			});
+			return await runCompare({
+				variants: values.variants,
+				dataset: values.dataset,
+				out: values.out,
+				concurrency: parseNumberOption('--concurrency', values.concurrency, true),
+				minPassRate: parseNumberOption('--min-pass-rate', values['min-pass-rate'], false),
+				resume: values.resume,
 			});
 		}
 	} catch (error) {
