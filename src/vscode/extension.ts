@@ -10,6 +10,7 @@ import { createLogChannel, loggerFor } from './log';
 import { ModelRegistry } from './models';
 import { TokenCountStatusBar } from './statusBar';
 import { createTokenCounter } from './tokenCounter';
+import { registerTokenFeatures, type TokenFeaturesApi } from './tokens';
 
 let controller: ChatController | undefined;
 
@@ -28,6 +29,8 @@ export interface LlmLabApi {
 	currentNotice(): ChatNotice | undefined;
 	/** Folder where conversations are stored, one JSON file each. */
 	conversationsFolder: string;
+	/** The token view, Compare Tokenizers and the Tokens view. */
+	tokens: TokenFeaturesApi;
 }
 
 /** Activates LLM Lab: wires the core into commands, the Chat view, the status bar and secret storage. */
@@ -59,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 	context.subscriptions.push(...registerCommands({ registry, keys, controller: chat, view, counter, log, logger }));
 	const statusBar = new TokenCountStatusBar(registry, counter, logger);
 	context.subscriptions.push(statusBar);
+	const tokens = registerTokenFeatures(context, { registry, counter, logger });
 
 	logger.info(`LLM Lab ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms.`);
 	return {
@@ -70,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 		activeConversation: () => chat.active(),
 		currentNotice: () => chat.currentNotice(),
 		conversationsFolder,
+		tokens,
 	};
 }
 
