@@ -41,6 +41,8 @@ const nodeCommon = {
 	format: 'cjs',
 	target: 'node20',
 	external: ['vscode'],
+	// jsonc-parser's main build is UMD, whose require calls esbuild cannot follow; its ES module build bundles.
+	alias: { 'jsonc-parser': path.join(__dirname, 'node_modules/jsonc-parser/lib/esm/main.js') },
 };
 
 function listTestEntries() {
