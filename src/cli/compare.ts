@@ -194,7 +194,21 @@ function progressReporter(io: CompareIo): (event: RunEvent) => void {
 
 /** Formats the per-variant summary as an aligned text table. Token counts marked `~` are our own estimate. */
 export function formatSummaryTable(summaries: readonly VariantSummary[]): string {
-	const header = ['Variant', 'Model', 'Pass rate', 'Mean score', 'Calls', 'Errors', 'Prompt tok/call', 'Compl. tok/call', 'p50 ms', 'p95 ms', 'Cost', 'Per 1k calls'];
+	const header = [
+		'Variant',
+		'Model',
+		'Pass rate',
+		'Mean score',
+		'Calls',
+		'Errors',
+		'Prompt tok/call',
+		'Compl. tok/call',
+		'p50 ms',
+		'p95 ms',
+		'Cost',
+		'Per 1k calls',
+		'Perplexity',
+	];
 	const rows = summaries.map((summary) => {
 		const estimated = summary.tokensEstimated ? '~' : '';
 		return [
@@ -210,6 +224,7 @@ export function formatSummaryTable(summaries: readonly VariantSummary[]): string
 			summary.latencyP95Ms === undefined ? '-' : String(summary.latencyP95Ms),
 			formatUsd(summary.costUsd),
 			formatUsd(summary.costPer1000CallsUsd),
+			summary.meanPerplexity === undefined ? '-' : summary.meanPerplexity.toFixed(2),
 		];
 	});
 	const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));

@@ -3,6 +3,9 @@
 import type { TokenLogprob } from '../providers/types';
 import type { LogprobFigures } from './types';
 
+// NOTE: only generated outputs are scored. The perplexity of the expected output needs an API that scores a given
+// text (prompt logprobs), which OpenAI's Chat Completions API does not offer.
+
 /**
  * Computes the mean negative log-likelihood (nats per token) and perplexity, `exp(mean NLL)`, of the tokens. Returns
  * undefined for no tokens. Log-probabilities are natural logarithms, as OpenAI and llama-server report them.

@@ -99,6 +99,8 @@ export function isRetryable(error: unknown): boolean {
 	);
 }
 
+// NOTE: a 429 delays only the call that received it. Calls already queued for the same provider still go out, and
+// may be rate limited in turn until the server's window passes.
 /**
  * Returns the wait after failed attempt number `retry`, or undefined when the call should not be retried. A server's
  * `Retry-After` is waited for exactly. Otherwise the delay doubles from `baseDelayMs` up to `maxDelayMs`, and a random
