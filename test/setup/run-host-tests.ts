@@ -29,6 +29,7 @@ const REPO_ROOT = resolve(__dirname, '..', '..');
 const TESTS_ENTRY = join(REPO_ROOT, 'out', 'test', 'host', 'index.js');
 const TEST_TIMEOUT_MS = Number(process.env.LLM_LAB_HOST_TEST_TIMEOUT_MS || 300_000);
 const START_TIMEOUT_MS = 60_000;
+const SETUP_COMMAND = 'bash test/setup/install-code-server.sh';
 
 /** Settings that keep the workbench from contacting the extension gallery and other services on the internet. */
 const USER_SETTINGS = {
@@ -48,12 +49,12 @@ function log(message: string): void {
 function readCodeServerPaths(): CodeServerPaths {
 	const manifestPath = join(cacheDirectory(), 'code-server.json');
 	if (!existsSync(manifestPath)) {
-		throw new Error(`code-server is not set up: ${manifestPath} is missing. Run \`bash test/setup/install-code-server.sh\`.`);
+		throw new Error(`code-server is not set up: ${manifestPath} is missing. Run \`${SETUP_COMMAND}\`.`);
 	}
 	const paths = JSON.parse(readFileSync(manifestPath, 'utf8')) as CodeServerPaths;
 	for (const path of [paths.node, paths.codeServer, paths.playwrightCore, paths.chromium]) {
 		if (!existsSync(path)) {
-			throw new Error(`code-server is not set up: ${path} not found. Run \`bash test/setup/install-code-server.sh\`.`);
+			throw new Error(`code-server is not set up: ${path} not found. Run \`${SETUP_COMMAND}\`.`);
 		}
 	}
 	return paths;
