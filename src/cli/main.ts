@@ -1,7 +1,7 @@
 /**
  * `llm-lab`: the command line over LLM Lab's core, for scripts and CI.
  *
- *   llm-lab tokens FILE... [--model M] [--json]
+ *   llm-lab tokens FILE... [--model M] [--ollama-host URL] [--json]
  *   llm-lab chat --model M [--base-url U] [--max-tokens N] [--temperature T] [--system S] "prompt"
  *   llm-lab compare --variants FILE --dataset FILE [--out FILE] [--concurrency N] [--min-pass-rate R] [--resume]
  */
@@ -13,9 +13,10 @@ import { runTokens } from './tokens';
 import { UsageError } from './usageError';
 
 export const USAGE = `Usage:
-  llm-lab tokens FILE... [--model M] [--json]
+  llm-lab tokens FILE... [--model M] [--ollama-host URL] [--json]
       Count the tokens of each file with the model's tokenizer and its share of the model's context window.
-      M is an OpenAI model name such as gpt-4o-mini (default: gpt-4o).
+      M is an OpenAI model name such as gpt-4o-mini (default: gpt-4o), or ollama:NAME:TAG for a model's own
+      vocabulary, fetched from Ollama at URL (default: http://127.0.0.1:11434) once and then cached.
   llm-lab chat --model M [--base-url U] [--max-tokens N] [--temperature T] [--system TEXT] PROMPT
       Stream a reply to standard output and print usage to standard error. M is a model name for an
       OpenAI-compatible server (key from OPENAI_API_KEY), or ollama:NAME:TAG for Ollama. U is the server's
@@ -43,9 +44,13 @@ export async function main(argv: string[]): Promise<number> {
 			const { values, positionals } = parseArgs({
 				args: rest,
 				allowPositionals: true,
-				options: { model: { type: 'string', default: 'gpt-4o' }, json: { type: 'boolean', default: false } },
+				options: {
+					model: { type: 'string', default: 'gpt-4o' },
+					json: { type: 'boolean', default: false },
+					'ollama-host': { type: 'string' },
+				},
 			});
-			return await runTokens(positionals, { model: values.model, json: values.json });
+			return await runTokens(positionals, { model: values.model, json: values.json, ollamaHost: values['ollama-host'] });
 		}
 		if (command === 'chat') {
 			const { values, positionals } = parseArgs({

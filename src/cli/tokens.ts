@@ -2,11 +2,14 @@ import { promises as fs } from 'node:fs';
 import { formatShare, formatTokenCount } from '../core/format';
 import { lookupModel } from '../core/models/catalog';
 import { countTokens } from '../core/tokens';
+import { loadOllamaCounter, type ModelCounter } from './ollamaTokens';
 import { UsageError } from './usageError';
 
 export interface TokensOptions {
 	model: string;
 	json: boolean;
+	/** Ollama's address, for `ollama:` models. */
+	ollamaHost?: string;
 }
 
 interface FileCount {
@@ -23,11 +26,10 @@ export async function runTokens(files: string[], options: TokensOptions): Promis
 	if (files.length === 0) {
 		throw new UsageError('tokens needs at least one FILE.');
 	}
-	const name = options.model.replace(/^openai:/, '');
-	const match = lookupModel(name);
-	// NOTE: a model outside the OpenAI catalog is counted with o200k_base and reported with exact: false.
-	const tokenizer = match?.entry.tokenizer ?? 'o200k_base';
-	const contextWindow = match?.entry.contextWindow ?? null;
+	const counter = options.model.startsWith('ollama:')
+		? await loadOllamaCounter(options.model.slice('ollama:'.length), options.ollamaHost)
+		: openAICounter(options.model);
+	const { model: name, tokenizer, contextWindow } = counter;
 	const results: FileCount[] = [];
 	let failed = false;
 	for (const file of files) {
@@ -39,7 +41,7 @@ export async function runTokens(files: string[], options: TokensOptions): Promis
 			failed = true;
 			continue;
 		}
-		const tokens = countTokens(text, tokenizer);
+		const tokens = counter.count(text);
 		results.push({ file, tokenizer, tokens, contextWindow, share: contextWindow ? tokens / contextWindow : null });
 	}
 	const total = results.reduce((sum, entry) => sum + entry.tokens, 0);
@@ -47,26 +49,37 @@ export async function runTokens(files: string[], options: TokensOptions): Promis
 		const output = {
 			model: name,
 			tokenizer,
-			exact: match !== undefined,
+			exact: counter.exact,
+			estimateReason: counter.estimateReason,
 			contextWindow,
+			contextWindowSource: counter.contextWindowSource,
 			files: results,
 			total: { tokens: total, share: contextWindow ? total / contextWindow : null },
 		};
 		process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
 	} else {
-		printTable(results, total, name, tokenizer, contextWindow, match !== undefined);
+		printTable(results, total, counter);
 	}
 	return failed ? 1 : 0;
 }
 
-function printTable(
-	results: FileCount[],
-	total: number,
-	model: string,
-	tokenizer: string,
-	contextWindow: number | null,
-	exact: boolean,
-): void {
+/** Returns a counter for an OpenAI model. A model outside the catalog is counted with o200k_base as an estimate. */
+function openAICounter(model: string): ModelCounter {
+	const name = model.replace(/^openai:/, '');
+	const match = lookupModel(name);
+	const tokenizer = match?.entry.tokenizer ?? 'o200k_base';
+	return {
+		model: name,
+		tokenizer,
+		exact: match !== undefined,
+		estimateReason: match ? undefined : 'not in the catalog',
+		contextWindow: match?.entry.contextWindow ?? null,
+		count: (text) => countTokens(text, tokenizer),
+	};
+}
+
+function printTable(results: FileCount[], total: number, counter: ModelCounter): void {
+	const { model, tokenizer, contextWindow } = counter;
 	const share = (tokens: number) => (contextWindow ? formatShare(tokens, contextWindow) : 'n/a');
 	const rows = results.map((entry) => [entry.file, formatTokenCount(entry.tokens), share(entry.tokens)]);
 	if (results.length > 1) {
@@ -77,6 +90,6 @@ function printTable(
 		process.stdout.write(`${row[0].padEnd(widths[0])}  ${row[1].padStart(widths[1])}  ${row[2].padStart(widths[2])}\n`);
 	}
 	const window = contextWindow ? `${formatTokenCount(contextWindow)}-token window` : 'unknown window';
-	const note = exact ? '' : ' (estimated: not in the catalog)';
+	const note = counter.exact ? '' : ` (estimated: ${counter.estimateReason})`;
 	process.stdout.write(`${model}: ${tokenizer}${note}, ${window}\n`);
 }
