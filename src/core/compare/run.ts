@@ -96,7 +96,14 @@ export async function runComparison(options: RunOptions): Promise<RunResult> {
 
 	const total = options.rows.length * options.variants.length;
 	const emit = options.onEvent ?? (() => undefined);
-	emit({ type: 'started', runId: runHeader.runId, total, alreadyDone: total - pending.length, warnings: warningsFor(options.variants, models) });
+	emit({
+		type: 'started',
+		runId: runHeader.runId,
+		total,
+		alreadyDone: total - pending.length,
+		previous,
+		warnings: warningsFor(options.variants, models),
+	});
 
 	const context = new RunContext(options, models, scorers, writer, emit, total, records);
 	try {

@@ -184,8 +184,11 @@ export type RunStatus = 'completed' | 'cancelled';
 
 /** Events a run emits, in order, for a progress bar and a grid that fills as rows finish. */
 export type RunEvent =
-	/** `total` counts every (row, variant) pair; `alreadyDone` of them came from the run file being resumed. */
-	| { type: 'started'; runId: string; total: number; alreadyDone: number; warnings: string[] }
+	/**
+	 * `total` counts every (row, variant) pair. `alreadyDone` of them have a successful record in the run file being
+	 * resumed, and `previous` has every record of that file, failed ones included, so a grid can show them at once.
+	 */
+	| { type: 'started'; runId: string; total: number; alreadyDone: number; previous: RunRecord[]; warnings: string[] }
 	| { type: 'callStarted'; row: number; variant: string; attempt: number }
 	| { type: 'delta'; row: number; variant: string; text: string }
 	| { type: 'retrying'; row: number; variant: string; attempt: number; delayMs: number; error: RecordedError }
