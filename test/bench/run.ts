@@ -18,6 +18,7 @@ import { get_encoding } from 'tiktoken';
 import { countTokens } from '../../src/core/tokens/count';
 import { IncrementalTokenCounter } from '../../src/core/tokens/incremental';
 import { chineseText, englishProse, minifiedLine, seededRandom, typeScriptSource } from './corpus';
+import { benchTokenView } from './tokenView';
 
 const MB = 1_000_000;
 
@@ -159,6 +160,8 @@ async function main(): Promise<void> {
 	benchEngines();
 	benchIncremental();
 	benchLongLines();
+	const tokenView = await benchTokenView();
+	printTable(tokenView.title, tokenView.header, tokenView.rows);
 	await benchMemory();
 	console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

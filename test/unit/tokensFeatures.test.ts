@@ -76,6 +76,13 @@ describe('parsePromptFile', () => {
 		);
 	});
 
+	test('gives the offsets of the trimmed content', () => {
+		const text = '## user\n\n  Hello there.  \n\n## assistant\n';
+		const [user] = parsePromptFile(text);
+		assert.equal(text.slice(user.contentStart, user.contentEnd), 'Hello there.');
+		assert.equal(user.end, text.indexOf('## assistant'));
+	});
+
 	test('ignores other level-2 headings and code', () => {
 		const text = '## Intro\n```\n## user\n```\n## user\nQuestion\n';
 		const messages = parsePromptFile(text);

@@ -16,8 +16,10 @@ export interface PromptMessage {
 	headingLine: number;
 	/** Offset of the heading line. */
 	start: number;
-	/** Offset after the heading line, where the content starts. */
+	/** Offset where the content starts, after the heading line and any blank space. */
 	contentStart: number;
+	/** Offset where the content ends, before any trailing blank space. */
+	contentEnd: number;
 	/** Offset where the next message's heading starts, or the end of the text. */
 	end: number;
 	/** The content without leading and trailing blank space: the text that is sent. */
@@ -38,13 +40,17 @@ export function parsePromptFile(text: string): PromptMessage[] {
 	);
 	return headings.map((heading, index) => {
 		const end = index + 1 < headings.length ? headings[index + 1].start : text.length;
+		const raw = text.slice(heading.contentStart, end);
+		const content = raw.trim();
+		const contentStart = heading.contentStart + (raw.length - raw.trimStart().length);
 		return {
 			role: heading.title.toLowerCase() as PromptRole,
 			headingLine: heading.line,
 			start: heading.start,
-			contentStart: heading.contentStart,
+			contentStart,
+			contentEnd: contentStart + content.length,
 			end,
-			content: text.slice(heading.contentStart, end).trim(),
+			content,
 		};
 	});
 }

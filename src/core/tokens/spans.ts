@@ -125,25 +125,10 @@ export function encodeRangeSpans(
  */
 export function encodeSpans(text: string, encoding: EncodingName, offset = 0): TokenSpan[] {
 	const loaded = loadEncoding(encoding);
+	const ids = encode(text, encoding);
+	const bytes = utf8.encode(text);
+	const characters = mapBytesToCharacters(text, bytes.length);
 	const spans: TokenSpan[] = [];
-	// BPE never merges across the pre-tokenizer's pieces, so each piece is encoded on its own.
-	for (const match of text.matchAll(loaded.pieces)) {
-		const piece = match[0];
-		const pieceStart = offset + (match.index ?? 0);
-		const ids = encode(piece, encoding);
-		if (ids.length === 1) {
-			spans.push({ id: ids[0], start: pieceStart, end: pieceStart + piece.length });
-		} else {
-			addPieceSpans(spans, piece, pieceStart, ids, loaded);
-		}
-	}
-	return spans;
-}
-
-/** Splits a piece of several tokens into spans, finding each token's byte length in the rank table. */
-function addPieceSpans(spans: TokenSpan[], piece: string, pieceStart: number, ids: number[], loaded: LoadedEncoding): void {
-	const bytes = utf8.encode(piece);
-	const characters = mapBytesToCharacters(piece, bytes.length);
 	let byteStart = 0;
 	for (const id of ids) {
 		const byteEnd = byteStart + tokenLength(bytes, byteStart, id, loaded);
@@ -151,8 +136,8 @@ function addPieceSpans(spans: TokenSpan[], piece: string, pieceStart: number, id
 		const endsInside = !characters.isBoundary[byteEnd];
 		const span: TokenSpan = {
 			id,
-			start: pieceStart + characters.startOf[byteStart],
-			end: pieceStart + (endsInside ? characters.endOf[byteEnd - 1] : characters.startOf[byteEnd]),
+			start: offset + characters.startOf[byteStart],
+			end: offset + (endsInside ? characters.endOf[byteEnd - 1] : characters.startOf[byteEnd]),
 		};
 		if (startsInside || endsInside) {
 			span.partialBytes = Array.from(bytes.subarray(byteStart, byteEnd));
@@ -161,11 +146,15 @@ function addPieceSpans(spans: TokenSpan[], piece: string, pieceStart: number, id
 		byteStart = byteEnd;
 	}
 	if (byteStart !== bytes.length) {
-		throw new Error(`The tokens of a ${bytes.length}-byte piece cover ${byteStart} bytes.`);
+		throw new Error(`The tokens of a ${bytes.length}-byte text cover ${byteStart} bytes.`);
 	}
+	return spans;
 }
 
-/** Returns the byte length of token `id`, which starts at `start` in `bytes`. Token ids map to one byte string each. */
+/**
+ * Returns the byte length of token `id`, which starts at `start` in `bytes`. Each id maps to one byte string, so the
+ * first length whose bytes have that rank is the token's. Most tokens are a few bytes long, so few lengths are tried.
+ */
 function tokenLength(bytes: Uint8Array, start: number, id: number, loaded: LoadedEncoding): number {
 	const longest = Math.min(loaded.maxTokenBytes, bytes.length - start);
 	for (let length = 1; length <= longest; length++) {
@@ -173,7 +162,7 @@ function tokenLength(bytes: Uint8Array, start: number, id: number, loaded: Loade
 			return length;
 		}
 	}
-	throw new Error(`Token ${id} does not match the bytes at offset ${start} of its piece.`);
+	throw new Error(`Token ${id} does not match the bytes at offset ${start}.`);
 }
 
 interface CharacterMap {

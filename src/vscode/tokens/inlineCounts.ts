@@ -18,8 +18,17 @@ const MARGIN_SCREENS = 1;
 /** Lines given counts in a document that no editor shows, such as one a command opened. */
 const HIDDEN_DOCUMENT_LINES = 200;
 
-/** The documents that get inline counts. Prompt files are Markdown, so the Markdown filter covers them. */
-const SELECTOR: vscode.DocumentSelector = [{ language: 'markdown' }, { language: 'jsonl' }, { pattern: '**/*.jsonl' }];
+/**
+ * The documents that get inline counts. VS Code's built-in prompt-basics extension gives `*.prompt.md` files a
+ * language of their own, `prompt`, so they need their own filters.
+ */
+const SELECTOR: vscode.DocumentSelector = [
+	{ language: 'markdown' },
+	{ language: 'prompt' },
+	{ language: 'jsonl' },
+	{ pattern: '**/*.jsonl' },
+	{ pattern: '**/*.prompt.md' },
+];
 
 /** A stretch of a document whose tokens are counted, and the line that shows the count. */
 interface Segment {
@@ -200,7 +209,7 @@ export class InlineTokenCounts implements vscode.CodeLensProvider, vscode.InlayH
 				? parsePromptFile(text).map((message) => ({
 						line: message.headingLine,
 						start: message.contentStart,
-						end: message.end,
+						end: message.contentEnd,
 						label: `${message.role} message`,
 						prefix: `${message.role} · `,
 					}))
@@ -247,7 +256,7 @@ function documentKind(document: vscode.TextDocument): DocumentKind | undefined {
 	if (document.languageId === 'jsonl' || fileName.endsWith('.jsonl')) {
 		return 'jsonl';
 	}
-	if (isPromptFileName(fileName)) {
+	if (document.languageId === 'prompt' || isPromptFileName(fileName)) {
 		return 'prompt';
 	}
 	return document.languageId === 'markdown' ? 'markdown' : undefined;

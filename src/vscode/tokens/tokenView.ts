@@ -17,6 +17,15 @@ const EDIT_DELAY_MS = 150;
 /** Lines decorated beyond each end of the visible range, so a short scroll shows tokens at once. */
 const MARGIN_LINES = 10;
 /**
+ * Most characters decorated per visible range. A very long line (minified code) is cut to this many characters from
+ * a little before the visible range's start.
+ * NOTE: VS Code reports whole lines as visible without word wrap, so a long line scrolled far to the right shows no
+ * tokens past this limit.
+ */
+const MAX_DECORATED_CHARACTERS = 50_000;
+/** Characters decorated before the visible start when a range is cut to `MAX_DECORATED_CHARACTERS`. */
+const CUT_MARGIN_CHARACTERS = 2_000;
+/**
  * Lines of text sent to the token worker beyond each end of the decorated range, in which it looks for a safe split
  * point to start and end the encode. When they contain none, the whole document is sent.
  */
@@ -179,11 +188,15 @@ export class TokenView implements vscode.Disposable, vscode.HoverProvider {
 
 	private async encodeLines(
 		document: vscode.TextDocument,
-		lines: { first: number; last: number },
+		lines: DecoratedLines,
 		encoding: EncodingName,
 	): Promise<{ start: number; end: number; spans: TokenSpan[] }> {
-		const start = document.offsetAt(new vscode.Position(lines.first, 0));
-		const end = document.offsetAt(document.lineAt(lines.last).rangeIncludingLineBreak.end);
+		let start = document.offsetAt(new vscode.Position(lines.first, 0));
+		let end = document.offsetAt(document.lineAt(lines.last).rangeIncludingLineBreak.end);
+		if (end - start > MAX_DECORATED_CHARACTERS) {
+			start = Math.max(start, lines.visibleStart - CUT_MARGIN_CHARACTERS);
+			end = Math.min(end, start + MAX_DECORATED_CHARACTERS);
+		}
 		const lastLine = document.lineCount - 1;
 		const documentLength = document.offsetAt(document.lineAt(lastLine).range.end);
 		// Line starts are never inside a surrogate pair, so the stretch starts and ends on whole characters.
@@ -241,16 +254,24 @@ function appendToken(hover: vscode.MarkdownString, span: TokenSpan, document: vs
 	hover.appendMarkdown('\n\n');
 }
 
+interface DecoratedLines {
+	first: number;
+	last: number;
+	/** Offset of the first visible character in these lines. */
+	visibleStart: number;
+}
+
 /** Returns the line ranges to decorate: each visible range plus a margin, with overlapping ones merged. */
-function decoratedLines(editor: vscode.TextEditor): { first: number; last: number }[] {
+function decoratedLines(editor: vscode.TextEditor): DecoratedLines[] {
 	const lastLine = editor.document.lineCount - 1;
 	const ranges = editor.visibleRanges
 		.map((range) => ({
 			first: Math.max(0, range.start.line - MARGIN_LINES),
 			last: Math.min(lastLine, range.end.line + MARGIN_LINES),
+			visibleStart: editor.document.offsetAt(range.start),
 		}))
 		.sort((a, b) => a.first - b.first);
-	const merged: { first: number; last: number }[] = [];
+	const merged: DecoratedLines[] = [];
 	for (const range of ranges) {
 		const previous = merged[merged.length - 1];
 		if (previous && range.first <= previous.last + 1) {
