@@ -10,17 +10,17 @@ import { fetchOllamaTokenizer, InvalidTokenizerMetadataError, UnsupportedTokeniz
 /** Ollama's address when `--ollama-host` is not given. */
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 
-/** How `llm-lab tokens` counts for one model. */
+/** Counter of `llm-lab tokens` for one model: its tokenizer, whether counts are exact, and its window. */
 export interface ModelCounter {
 	/** Model name as printed. */
 	model: string;
 	/** Tokenizer name: an OpenAI encoding, or `gguf:<tokenizer model>/<pre-tokenizer>` for a local vocabulary. */
 	tokenizer: string;
 	exact: boolean;
-	/** Why the count is an estimate, when it is one. */
+	/** Reason the count is an estimate, when it is one. */
 	estimateReason?: string;
 	contextWindow: number | null;
-	/** Where the window comes from, for Ollama: `model parameters`, `running server` or `server default`. */
+	/** Source of the window, for Ollama: `model parameters`, `running server` or `server default`. */
 	contextWindowSource?: string;
 	count(text: string): number;
 }

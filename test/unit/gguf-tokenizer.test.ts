@@ -13,34 +13,9 @@ import {
 	UnsupportedTokenizerError,
 } from '../../src/core/tokens/gguf';
 import { startFakeOllama } from '../fixtures/fake-ollama';
+import { sentencePieceMetadata } from '../fixtures/gguf-small-vocab';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
-
-/**
- * Returns a small SentencePiece vocabulary: control BOS and EOS, one user-defined token, byte fallback for every byte, and a
- * few pieces whose scores make `▁ab` the first merge.
- */
-function sentencePieceMetadata(): Record<string, unknown> {
-	const tokens = ['<unk>', '<s>', '</s>', '<|user|>'];
-	const types = [2, 3, 3, 4];
-	for (let byte = 0; byte < 256; byte++) {
-		tokens.push(`<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
-		types.push(6);
-	}
-	for (const piece of ['▁', 'a', 'b', 'c', 's', '<', '>', '▁a', 'ab', '▁ab', '▁<']) {
-		tokens.push(piece);
-		types.push(1);
-	}
-	return {
-		'general.architecture': 'llama',
-		'tokenizer.ggml.model': 'llama',
-		'tokenizer.ggml.tokens': tokens,
-		'tokenizer.ggml.token_type': types,
-		'tokenizer.ggml.scores': tokens.map((_, id) => -id),
-		'tokenizer.ggml.bos_token_id': 1,
-		'tokenizer.ggml.eos_token_id': 2,
-	};
-}
 
 describe('buildGgufTokenizer', () => {
 	const tokenizer = buildGgufTokenizer(sentencePieceMetadata());

@@ -1,12 +1,23 @@
 import { performance } from 'node:perf_hooks';
 import { countTokens } from './count';
+import { GgufDocumentCounter } from './gguf/documentCounter';
+import { GgufTokenizerCache } from './gguf/cache';
+import type { GgufTokenizer } from './gguf/tokenizer';
 import { IncrementalTokenCounter } from './incremental';
-import type { TokenCountRequest, TokenCountResponse } from './protocol';
+import {
+	type GgufTokenizerKey,
+	isGgufTokenizerKey,
+	type TokenCountHostOptions,
+	type TokenCountRequest,
+	type TokenCountResponse,
+	type TokenizerKey,
+} from './protocol';
 import { encodeRangeSpans } from './spans';
 
 interface OpenDocument {
 	generation: number;
-	counter: IncrementalTokenCounter;
+	encoding: TokenizerKey;
+	counter: { readonly totalTokens: number; applyEdit(offset: number, deletedLength: number, insertedText: string): unknown };
 }
 
 /**
@@ -15,6 +26,9 @@ interface OpenDocument {
  */
 export class TokenCountHost {
 	private readonly documents = new Map<string, OpenDocument>();
+	private readonly ggufTokenizers = new Map<GgufTokenizerKey, GgufTokenizer>();
+
+	constructor(private readonly options: TokenCountHostOptions = {}) {}
 
 	/** Handles one request and returns its reply, or undefined for requests that have none (`document/close`). */
 	handle(request: TokenCountRequest): TokenCountResponse | undefined {
@@ -22,9 +36,13 @@ export class TokenCountHost {
 		try {
 			switch (request.type) {
 				case 'document/open': {
-					const counter = new IncrementalTokenCounter(request.text, request.encoding);
-					this.documents.set(request.documentKey, { generation: request.generation, counter });
-					return this.documentCounted(request, counter, started);
+					const { encoding } = request;
+					const counter = isGgufTokenizerKey(encoding)
+						? new GgufDocumentCounter(request.text, this.loadGgufTokenizer(encoding))
+						: new IncrementalTokenCounter(request.text, encoding);
+					const document = { generation: request.generation, encoding, counter };
+					this.documents.set(request.documentKey, document);
+					return this.documentCounted(request, document, started);
 				}
 				case 'document/edit': {
 					const document = this.documents.get(request.documentKey);
@@ -34,13 +52,16 @@ export class TokenCountHost {
 					for (const edit of request.edits) {
 						document.counter.applyEdit(edit.offset, edit.deletedLength, edit.insertedText);
 					}
-					return this.documentCounted(request, document.counter, started);
+					return this.documentCounted(request, document, started);
 				}
 				case 'document/close':
 					this.documents.delete(request.documentKey);
 					return undefined;
 				case 'text/count': {
-					const tokens = countTokens(request.text, request.encoding);
+					const { encoding } = request;
+					const tokens = isGgufTokenizerKey(encoding)
+						? this.loadGgufTokenizer(encoding).count(request.text)
+						: countTokens(request.text, encoding);
 					return { type: 'text/counted', requestId: request.requestId, tokens, elapsedMs: performance.now() - started };
 				}
 				case 'text/encodeRange': {
@@ -61,7 +82,7 @@ export class TokenCountHost {
 
 	private documentCounted(
 		request: Extract<TokenCountRequest, { type: 'document/open' | 'document/edit' }>,
-		counter: IncrementalTokenCounter,
+		document: OpenDocument,
 		started: number,
 	): TokenCountResponse {
 		return {
@@ -70,9 +91,27 @@ export class TokenCountHost {
 			documentKey: request.documentKey,
 			generation: request.generation,
 			version: request.version,
-			encoding: counter.encoding,
-			tokens: counter.totalTokens,
+			encoding: document.encoding,
+			tokens: document.counter.totalTokens,
 			elapsedMs: performance.now() - started,
 		};
+	}
+
+	/** Returns a GGUF tokenizer from the cache folder, loading it on first use. Throws when the cache has none. */
+	private loadGgufTokenizer(key: GgufTokenizerKey): GgufTokenizer {
+		let tokenizer = this.ggufTokenizers.get(key);
+		if (tokenizer) {
+			return tokenizer;
+		}
+		const directory = this.options.tokenizerCacheDir;
+		if (!directory) {
+			throw new Error(`Cannot count with '${key}': the token-count host has no tokenizer cache folder.`);
+		}
+		tokenizer = new GgufTokenizerCache(directory).loadSync(key.slice('gguf:'.length));
+		if (!tokenizer) {
+			throw new Error(`No tokenizer for '${key}' in ${directory}; fetch the model's tokenizer before counting with it.`);
+		}
+		this.ggufTokenizers.set(key, tokenizer);
+		return tokenizer;
 	}
 }

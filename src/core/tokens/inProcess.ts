@@ -1,5 +1,5 @@
 import { TokenCountHost } from './host';
-import type { TokenCountRequest, TokenCountResponse } from './protocol';
+import type { TokenCountHostOptions, TokenCountRequest, TokenCountResponse } from './protocol';
 import { TokenCountService, type TokenCountTransport } from './service';
 
 /**
@@ -47,6 +47,6 @@ export function createInProcessTransport(host = new TokenCountHost()): TokenCoun
 }
 
 /** Returns a `TokenCountService` that counts on the caller's thread, for tests and the command line. */
-export function createInProcessTokenCountService(): TokenCountService {
-	return new TokenCountService(createInProcessTransport());
+export function createInProcessTokenCountService(options: TokenCountHostOptions = {}): TokenCountService {
+	return new TokenCountService(createInProcessTransport(new TokenCountHost(options)));
 }

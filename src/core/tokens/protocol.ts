@@ -3,6 +3,23 @@
 import type { EncodingName } from './encodings';
 import type { RangeSpans } from './spans';
 
+/** A GGUF tokenizer that the host loads from its tokenizer cache folder, named by model digest: `gguf:<digest>`. */
+export type GgufTokenizerKey = `gguf:${string}`;
+
+/** Tokenizer of a count: an OpenAI encoding, or a GGUF tokenizer from the cache. */
+export type TokenizerKey = EncodingName | GgufTokenizerKey;
+
+/** Returns whether a tokenizer key names a cached GGUF tokenizer. */
+export function isGgufTokenizerKey(key: string): key is GgufTokenizerKey {
+	return key.startsWith('gguf:');
+}
+
+/** Settings of a token-count host, passed to the worker thread as its `workerData`. */
+export interface TokenCountHostOptions {
+	/** Folder of `GgufTokenizerCache` files, where `gguf:<digest>` keys are loaded from. */
+	tokenizerCacheDir?: string;
+}
+
 /** One text change. Edits in a batch apply in order, each against the text the previous one produced. */
 export interface TextEdit {
 	/** Start of the replaced range, in UTF-16 code units. */
@@ -21,7 +38,7 @@ export type TokenCountRequest =
 			generation: number;
 			version: number;
 			text: string;
-			encoding: EncodingName;
+			encoding: TokenizerKey;
 	  }
 	| {
 			type: 'document/edit';
@@ -32,7 +49,7 @@ export type TokenCountRequest =
 			edits: TextEdit[];
 	  }
 	| { type: 'document/close'; documentKey: string }
-	| { type: 'text/count'; requestId: number; text: string; encoding: EncodingName }
+	| { type: 'text/count'; requestId: number; text: string; encoding: TokenizerKey }
 	| {
 			type: 'text/encodeRange';
 			requestId: number;
@@ -55,7 +72,7 @@ export type TokenCountResponse =
 			documentKey: string;
 			generation: number;
 			version: number;
-			encoding: EncodingName;
+			encoding: TokenizerKey;
 			tokens: number;
 			/** Time the host spent on the request, in milliseconds. */
 			elapsedMs: number;

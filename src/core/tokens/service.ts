@@ -6,10 +6,16 @@
 
 import { Worker } from 'node:worker_threads';
 import type { EncodingName } from './encodings';
-import type { TextEdit, TokenCountRequest, TokenCountResponse } from './protocol';
+import type {
+	TextEdit,
+	TokenCountHostOptions,
+	TokenCountRequest,
+	TokenCountResponse,
+	TokenizerKey,
+} from './protocol';
 import type { RangeSpans } from './spans';
 
-export type { TextEdit } from './protocol';
+export type { GgufTokenizerKey, TextEdit, TokenCountHostOptions, TokenizerKey } from './protocol';
 export type { RangeSpans, TokenSpan } from './spans';
 
 /** Position of the text passed to `encodeRange` in its document. */
@@ -25,7 +31,7 @@ export interface DocumentTokenCount {
 	documentKey: string;
 	/** Document version the count belongs to: the version of the last edit the host applied. */
 	version: number;
-	encoding: EncodingName;
+	encoding: TokenizerKey;
 	tokens: number;
 	/** Time the host spent on the request, in milliseconds. */
 	elapsedMs: number;
@@ -92,9 +98,13 @@ export class TokenCountService {
 		);
 	}
 
-	/** Starts a service whose host runs in a worker thread loaded from `scriptPath` (`out/token-worker.js`). */
-	static inWorker(scriptPath: string): TokenCountService {
-		return new TokenCountService(createWorkerTransport(scriptPath));
+	/**
+	 * Starts a service whose host runs in a worker thread loaded from `scriptPath` (`out/token-worker.js`). With
+	 * `tokenizerCacheDir`, documents and texts can also be counted with `gguf:<digest>` keys, whose tokenizers the
+	 * worker loads from that `GgufTokenizerCache` folder.
+	 */
+	static inWorker(scriptPath: string, options: TokenCountHostOptions = {}): TokenCountService {
+		return new TokenCountService(createWorkerTransport(scriptPath, options));
 	}
 
 	/** Registers a listener for every document count that is not older than one already delivered. */
@@ -110,7 +120,7 @@ export class TokenCountService {
 	open(
 		documentKey: string,
 		text: string,
-		encoding: EncodingName,
+		encoding: TokenizerKey,
 		version = 0,
 	): Promise<DocumentTokenCount | undefined> {
 		this.checkUsable();
@@ -158,7 +168,7 @@ export class TokenCountService {
 	}
 
 	/** Counts a text once, without keeping it. */
-	count(text: string, encoding: EncodingName): Promise<number> {
+	count(text: string, encoding: TokenizerKey): Promise<number> {
 		this.checkUsable();
 		return new Promise((resolve, reject) => {
 			const requestId = this.track({ kind: 'count', resolve, reject });
@@ -327,8 +337,8 @@ export class TokenCountService {
 }
 
 /** Returns a transport to a worker thread running `scriptPath`, the bundled `src/core/tokens/worker.ts`. */
-export function createWorkerTransport(scriptPath: string): TokenCountTransport {
-	const worker = new Worker(scriptPath);
+export function createWorkerTransport(scriptPath: string, options: TokenCountHostOptions = {}): TokenCountTransport {
+	const worker = new Worker(scriptPath, { workerData: options });
 	let stopping = false;
 	return {
 		send(request) {

@@ -5,7 +5,7 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type GgufTokenizerSpec, TOKENIZER_SPEC_VERSION } from './spec';
 import { createGgufTokenizer, type GgufTokenizer } from './tokenizer';
@@ -48,17 +48,30 @@ export class GgufTokenizerCache {
 			}
 			throw error;
 		}
-		let spec: GgufTokenizerSpec;
-		try {
-			spec = JSON.parse(text) as GgufTokenizerSpec;
-			if (spec.version !== TOKENIZER_SPEC_VERSION || !Array.isArray(spec.tokens)) {
-				throw new Error(`spec version ${String(spec.version)}`);
-			}
-			return createGgufTokenizer(spec);
-		} catch {
+		const tokenizer = parseCachedTokenizer(text);
+		if (!tokenizer) {
 			await fs.rm(file, { force: true });
-			return undefined;
 		}
+		return tokenizer;
+	}
+
+	/** Does what `load` does, blocking the thread: for the token-count worker, whose requests are synchronous. */
+	loadSync(digest: string): GgufTokenizer | undefined {
+		const file = this.pathFor(digest);
+		let text: string;
+		try {
+			text = readFileSync(file, 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+				return undefined;
+			}
+			throw error;
+		}
+		const tokenizer = parseCachedTokenizer(text);
+		if (!tokenizer) {
+			rmSync(file, { force: true });
+		}
+		return tokenizer;
 	}
 
 	/** Stores a tokenizer under `digest`. Writes a temporary file and renames it, so readers never see half a file. */
@@ -73,5 +86,18 @@ export class GgufTokenizerCache {
 			await fs.rm(temporary, { force: true });
 			throw error;
 		}
+	}
+}
+
+/** Returns the tokenizer a cache file contains, or undefined when it is malformed or of another spec version. */
+function parseCachedTokenizer(text: string): GgufTokenizer | undefined {
+	try {
+		const spec = JSON.parse(text) as GgufTokenizerSpec;
+		if (spec.version !== TOKENIZER_SPEC_VERSION || !Array.isArray(spec.tokens)) {
+			return undefined;
+		}
+		return createGgufTokenizer(spec);
+	} catch {
+		return undefined;
 	}
 }
