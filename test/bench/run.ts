@@ -18,6 +18,7 @@ import { get_encoding } from 'tiktoken';
 import { countTokens } from '../../src/core/tokens/count';
 import { IncrementalTokenCounter } from '../../src/core/tokens/incremental';
 import { chineseText, englishProse, minifiedLine, seededRandom, typeScriptSource } from './corpus';
+import { benchGgufTokenizers } from './gguf';
 import { benchTokenView } from './tokenView';
 
 const MB = 1_000_000;
@@ -162,6 +163,9 @@ async function main(): Promise<void> {
 	benchLongLines();
 	const tokenView = await benchTokenView();
 	printTable(tokenView.title, tokenView.header, tokenView.rows);
+	for (const table of await benchGgufTokenizers()) {
+		printTable(table.title, table.header, table.rows);
+	}
 	await benchMemory();
 	console.log(`\nTotal ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
