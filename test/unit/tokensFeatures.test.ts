@@ -6,6 +6,7 @@ import { decodeText, looksBinary } from '../../src/core/files/textContent';
 import { parsePromptFile } from '../../src/core/prompts/promptFile';
 import { findMarkdownHeadings, findMarkdownSections, textLines } from '../../src/core/text/markdown';
 import { catalogModelsByEncoding, inputCosts } from '../../src/core/tokens/compare';
+import { alternatingColours, formatBytes, markdownCodeSpan, visibleTokenText } from '../../src/core/tokens/display';
 import { buildReportTree, describeFit } from '../../src/core/tokens/report';
 
 describe('textLines', () => {
@@ -237,5 +238,43 @@ describe('looksBinary', () => {
 
 	test('decodes UTF-8 without the byte order mark', () => {
 		assert.equal(decodeText(new Uint8Array([0xef, 0xbb, 0xbf, 0x68, 0x69])), 'hi');
+	});
+});
+
+describe('visibleTokenText', () => {
+	test('draws whitespace', () => {
+		assert.equal(visibleTokenText(' a\tb\r\n'), '·a→b␍↵');
+	});
+
+	test('escapes invisible characters', () => {
+		assert.equal(visibleTokenText('👩\u200d👧'), '👩\\u{200D}👧');
+		assert.equal(visibleTokenText('\u00a0\ufeff'), '\\u{00A0}\\u{FEFF}');
+	});
+
+	test('escapes a lone surrogate but keeps a pair', () => {
+		assert.equal(visibleTokenText('\ud83d'), '\\u{D83D}');
+		assert.equal(visibleTokenText('😀'), '😀');
+	});
+});
+
+describe('markdownCodeSpan', () => {
+	test('fences text with backticks', () => {
+		assert.equal(markdownCodeSpan('a``b'), '```a``b```');
+	});
+
+	test('pads text that starts with a backtick', () => {
+		assert.equal(markdownCodeSpan('`x'), '`` `x ``');
+	});
+});
+
+describe('formatBytes', () => {
+	test('writes hex pairs', () => {
+		assert.equal(formatBytes([0xe4, 0xb8, 0x0a]), 'e4 b8 0a');
+	});
+});
+
+describe('alternatingColours', () => {
+	test('alternates and restarts on each line', () => {
+		assert.deepEqual(alternatingColours([0, 0, 0, 1, 1, 3]), [0, 1, 0, 0, 1, 0]);
 	});
 });

@@ -7,6 +7,9 @@ import type { InputCost, TokenizerCount } from '../../core/tokens/compare';
 import { formatCost } from '../../webview/chat/format';
 import { escapeHtml } from '../chat/chatHtml';
 
+/** Models named in the "Used by" column before the rest are only counted. */
+const MODELS_NAMED = 3;
+
 /** Content of the panel. */
 export interface TokenizerComparison {
 	/** Description of the counted text: `Selection in src/a.ts` or `src/a.ts`. */
@@ -58,8 +61,18 @@ ${costSection(comparison.costs)}
 function countRow(row: TokenizerCount, comparison: TokenizerComparison): string {
 	const perToken = row.tokens > 0 ? (comparison.characters / row.tokens).toFixed(2) : '–';
 	const selected = row.encoding === comparison.selectedEncoding ? ' class="selected"' : '';
-	const models = row.models.length > 0 ? row.models.join(', ') : '–';
-	return `			<tr${selected}><td><code>${escapeHtml(row.encoding)}</code></td><td class="number">${row.tokens.toLocaleString('en-US')}</td><td class="number">${perToken}</td><td>${escapeHtml(models)}</td></tr>`;
+	return `			<tr${selected}><td><code>${escapeHtml(row.encoding)}</code></td><td class="number">${row.tokens.toLocaleString('en-US')}</td><td class="number">${perToken}</td><td title="${escapeHtml(row.models.join(', '))}">${escapeHtml(summarizeModels(row.models))}</td></tr>`;
+}
+
+/** Names up to three models and counts the rest, so that a long family list keeps the table narrow. */
+function summarizeModels(models: readonly string[]): string {
+	if (models.length === 0) {
+		return '–';
+	}
+	if (models.length <= MODELS_NAMED) {
+		return models.join(', ');
+	}
+	return `${models.slice(0, MODELS_NAMED).join(', ')} and ${models.length - MODELS_NAMED} more`;
 }
 
 function costSection(costs: InputCost[] | undefined): string {
