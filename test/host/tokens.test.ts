@@ -148,6 +148,23 @@ suite('inline token counts', () => {
 		}
 	});
 
+	test('counts only visible lines of a large JSONL file', async () => {
+		const lines: string[] = [];
+		for (let index = 0; index < 50_000; index++) {
+			lines.push(JSON.stringify({ id: index, prompt: SAMPLE_LINES[index % SAMPLE_LINES.length] }));
+		}
+		const uri = await writeWorkspaceFile('inline-counts/large.jsonl', `${lines.join('\n')}\n`);
+		const editor = await vscode.window.showTextDocument(uri);
+		editor.revealRange(new vscode.Range(40_000, 0, 40_000, 0), vscode.TextEditorRevealType.AtTop);
+		await waitFor('the scroll', () => editor.visibleRanges[0]?.start.line ?? 0, (line) => line >= 39_990);
+
+		const titles = await countTitles(uri);
+		assert.ok(titles.size > 0, 'no counts near line 40,000');
+		assert.ok(titles.size < 1000, `${titles.size} lines counted of 50,000`);
+		const visibleLine = editor.visibleRanges[0].start.line + 1;
+		assert.equal(titles.get(visibleLine), `${oracleCount(lines[visibleLine])} tokens`);
+	});
+
 	test('counts each Markdown section', async () => {
 		const text = ['# Guide', 'Intro text.', '', '## Setup', 'Run `npm ci`.', '', '## Usage', '```md', '# not a heading', '```', 'Done.', ''].join('\n');
 		const uri = await writeWorkspaceFile('inline-counts/guide.md', text);
