@@ -29,6 +29,8 @@ export interface LlmLabApi {
 	currentNotice(): ChatNotice | undefined;
 	/** Folder where conversations are stored, one JSON file each. */
 	conversationsFolder: string;
+	/** Milliseconds `activate` took, also written to the log. */
+	activationMs: number;
 	/** The token view, Compare Tokenizers and the Tokens view. */
 	tokens: TokenFeaturesApi;
 }
@@ -64,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 	context.subscriptions.push(statusBar);
 	const tokens = registerTokenFeatures(context, { registry, counter, logger });
 
-	logger.info(`LLM Lab ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms.`);
+	const activationMs = performance.now() - started;
+	logger.info(`LLM Lab ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`);
 	return {
 		tokenCountText: () => statusBar.text(),
 		sendChatMessage: async (text) => {
@@ -74,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 		activeConversation: () => chat.active(),
 		currentNotice: () => chat.currentNotice(),
 		conversationsFolder,
+		activationMs,
 		tokens,
 	};
 }

@@ -7,7 +7,9 @@ suite('extension activation', () => {
 	test('llm-lab.llm-lab activates', async () => {
 		const extension = vscode.extensions.getExtension(EXTENSION_ID);
 		assert.ok(extension, `extension ${EXTENSION_ID} is not installed in the extension host`);
-		await extension.activate();
+		const api = (await extension.activate()) as { activationMs: number };
 		assert.equal(extension.isActive, true);
+		assert.ok(api.activationMs > 0, 'activate reported no duration');
+		console.log(`activate took ${api.activationMs.toFixed(1)} ms`);
 	});
 });
