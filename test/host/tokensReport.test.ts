@@ -14,6 +14,7 @@ const FILES: Record<string, string> = {
 	'ignored/cache.txt': 'This folder is ignored by git.\n'.repeat(50),
 	'debug.log': 'Log files are ignored by git.\n'.repeat(50),
 	'hidden.skip.txt': 'files.exclude hides this file.\n'.repeat(50),
+	'generated/out.txt': 'files.exclude hides this folder by its path.\n'.repeat(50),
 };
 
 async function write(relativePath: string, content: string | Uint8Array): Promise<vscode.Uri> {
@@ -40,7 +41,7 @@ suite('Tokens view', () => {
 		await useProvider({ id: 'openai', name: 'OpenAI', kind: 'openai', baseUrl: 'https://api.openai.com/v1' }, 'gpt-4o');
 		await vscode.workspace
 			.getConfiguration('files')
-			.update('exclude', { '**/*.skip.txt': true }, vscode.ConfigurationTarget.Global);
+			.update('exclude', { '**/*.skip.txt': true, [`${FOLDER}/generated`]: true }, vscode.ConfigurationTarget.Global);
 		for (const [path, text] of Object.entries(FILES)) {
 			await write(path, text);
 		}
@@ -67,6 +68,7 @@ suite('Tokens view', () => {
 		assert.equal(labels.includes('ignored'), false);
 		assert.equal(labels.includes('debug.log'), false);
 		assert.equal(labels.includes('hidden.skip.txt'), false);
+		assert.equal(labels.includes('generated'), false);
 	});
 
 	test('ranks children by tokens', async () => {

@@ -185,6 +185,10 @@ export class WorkspaceTokenCounts implements vscode.Disposable {
 	}
 
 	private onFileEvent(uri: vscode.Uri, kind: 'create' | 'change' | 'delete'): void {
+		// Git writes many files under .git on every commit, and none of them is listed.
+		if (uri.path.includes('/.git/') || uri.path.endsWith('/.git')) {
+			return;
+		}
 		if (uri.path.endsWith('/.gitignore')) {
 			this.rescanNeeded = true;
 		}
@@ -279,7 +283,7 @@ export class WorkspaceTokenCounts implements vscode.Disposable {
 
 	/**
 	 * Lists a workspace folder's files that `files.exclude` and `.gitignore` files keep. Top-level folders that git
-	 * ignores (such as `node_modules`) are not listed at all, which keeps the listing fast in large repositories.
+	 * ignores (such as `node_modules`) are left out of the search pattern, so their files never fill the listing.
 	 */
 	private async listFolder(folder: vscode.WorkspaceFolder, token: vscode.CancellationToken): Promise<vscode.Uri[]> {
 		const rules = new GitignoreRules();
@@ -291,15 +295,21 @@ export class WorkspaceTokenCounts implements vscode.Disposable {
 			rules.set(parent, decodeText(await vscode.workspace.fs.readFile(uri)));
 		}
 
-		// findFiles with no exclude argument applies files.exclude.
-		const uris = [...(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '*'), undefined, MAX_FILES_PER_FOLDER, token))];
+		const patterns: string[] = [];
 		for (const [name, type] of await vscode.workspace.fs.readDirectory(folder.uri)) {
-			if (!(type & vscode.FileType.Directory) || rules.ignoresFolder(name) || uris.length >= MAX_FILES_PER_FOLDER) {
-				continue;
+			if (!(type & vscode.FileType.Directory)) {
+				patterns.push(escapeGlob(name));
+			} else if (name !== '.git' && !rules.ignoresFolder(name)) {
+				patterns.push(`${escapeGlob(name)}/**`);
 			}
-			const pattern = new vscode.RelativePattern(vscode.Uri.joinPath(folder.uri, name), '**/*');
-			uris.push(...(await vscode.workspace.findFiles(pattern, undefined, MAX_FILES_PER_FOLDER - uris.length, token)));
 		}
+		if (patterns.length === 0) {
+			return [];
+		}
+		// One search rooted at the workspace folder, with no exclude argument, so files.exclude applies as it does in
+		// the Explorer.
+		const include = new vscode.RelativePattern(folder, patterns.length === 1 ? patterns[0] : `{${patterns.join(',')}}`);
+		const uris = await vscode.workspace.findFiles(include, undefined, MAX_FILES_PER_FOLDER, token);
 		if (uris.length >= MAX_FILES_PER_FOLDER) {
 			this.truncatedFolders.add(folder.name);
 		}
@@ -376,5 +386,5 @@ function relativePath(folder: vscode.WorkspaceFolder, uri: vscode.Uri): string {
 
 /** Escapes the glob characters of a path, so that a pattern matches that path alone. */
 function escapeGlob(path: string): string {
-	return path.replace(/[[\]{}*?!]/g, (character) => `[${character}]`);
+	return path.replace(/[[\]{}*?!,]/g, (character) => `[${character}]`);
 }
