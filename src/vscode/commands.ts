@@ -199,7 +199,10 @@ async function countTokens(context: CommandContext): Promise<void> {
 	const lines = [`o200k_base: ${formatTokenCount(o200k)} tokens`, `cl100k_base: ${formatTokenCount(cl100k)} tokens`];
 	let summary = `${scope}: ${formatTokenCount(o200k)} tokens (o200k_base)`;
 	if (profile) {
-		const count = profile.encoding === 'cl100k_base' ? cl100k : o200k;
+		const count = profile.tokenizer === 'cl100k_base' ? cl100k : profile.tokenizer === 'o200k_base' ? o200k : await context.counter.count(text, profile.tokenizer);
+		if (profile.tokenizer !== 'o200k_base' && profile.tokenizer !== 'cl100k_base') {
+			lines.unshift(`${profile.tokenizerLabel}: ${formatTokenCount(count)} tokens`);
+		}
 		const share = profile.contextWindow ? `, ${((count / profile.contextWindow) * 100).toFixed(1)}% of its ${formatWindow(profile.contextWindow)} window` : '';
 		const estimate = profile.exactTokenizer ? '' : ' (estimated: not its own tokenizer)';
 		summary = `${scope}: ${formatTokenCount(count)} tokens for ${profile.name}${estimate}${share}`;

@@ -43,11 +43,16 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 	const logger = loggerFor(log);
 
 	const keys = new KeyStore(context.secrets, context.globalState, logger);
-	const registry = new ModelRegistry(context.globalState, keys, logger);
-	context.subscriptions.push(registry);
-
-	const counter = createTokenCounter(vscode.Uri.joinPath(context.extensionUri, 'out', 'token-worker.js').fsPath, logger);
+	const counter = createTokenCounter(
+		vscode.Uri.joinPath(context.extensionUri, 'out', 'token-worker.js').fsPath,
+		logger,
+		vscode.Uri.joinPath(context.globalStorageUri, 'tokenizers').fsPath,
+	);
 	context.subscriptions.push(counter);
+
+	const registry = new ModelRegistry(context.globalState, keys, logger);
+	registry.useLocalTokenizers(counter);
+	context.subscriptions.push(registry);
 
 	const conversationsFolder = vscode.Uri.joinPath(context.globalStorageUri, 'conversations').fsPath;
 	const store = new ConversationStore(conversationsFolder, logger);

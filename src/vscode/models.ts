@@ -5,7 +5,9 @@ import { isOfficialOpenAI, type ModelProfile, modelIdOf, parseModelId, profileMo
 import { listCatalog } from '../core/models/catalog';
 import type { ChatProvider, ModelInfo, ProviderConfig } from '../core/providers/types';
 import type { KeyStore } from './keys';
+import { LocalTokenizers } from './localTokenizers';
 import { loadProviders } from './providerBundle';
+import type { TokenCounter } from './tokenCounter';
 import { type LabSettings, readSettings } from './settings';
 
 const SELECTED_MODEL_KEY = 'llmLab.selectedModel';
@@ -29,6 +31,8 @@ export class ModelRegistry implements vscode.Disposable {
 	private listings: ProviderListing[] | undefined;
 	private readonly disposables: vscode.Disposable[] = [this.onDidChangeEmitter];
 
+	private localTokenizers: LocalTokenizers | undefined;
+
 	constructor(
 		private readonly globalState: vscode.Memento,
 		private readonly keys: KeyStore,
@@ -42,6 +46,11 @@ export class ModelRegistry implements vscode.Disposable {
 				}
 			}),
 		);
+	}
+
+	/** Counts Ollama models with their own vocabularies, prepared in the token worker. */
+	useLocalTokenizers(counter: TokenCounter): void {
+		this.localTokenizers = new LocalTokenizers(counter, this.logger, () => this.onDidChangeEmitter.fire());
 	}
 
 	dispose(): void {
@@ -157,10 +166,15 @@ export class ModelRegistry implements vscode.Disposable {
 				contextWindowSource: 'unknown',
 				chat: true,
 			};
-		return profileModel(info, provider.kind, settings.contextWindowOverrides, isOfficialOpenAI(provider.baseUrl), {
-			requestNumCtx: numCtx,
-			serverDefault: settings.ollamaDefaultContextWindow,
-		});
+		const localTokenizer = this.localTokenizers?.keyFor(info, provider);
+		return profileModel(
+			info,
+			provider.kind,
+			settings.contextWindowOverrides,
+			isOfficialOpenAI(provider.baseUrl),
+			{ requestNumCtx: numCtx, serverDefault: settings.ollamaDefaultContextWindow },
+			localTokenizer,
+		);
 	}
 
 	/** Returns the cached profile of the selected model without any request, for the status bar. */

@@ -81,16 +81,16 @@ export class TokenCountStatusBar implements vscode.Disposable {
 			return;
 		}
 		const profile = this.registry.selectedProfileCached();
-		const encoding = profile?.encoding ?? 'o200k_base';
+		const tokenizer = profile?.tokenizer ?? 'o200k_base';
 		const selections = editor.selections.filter((selection) => !selection.isEmpty);
 		let tokens: number;
 		if (selections.length > 0) {
 			const counts = await Promise.all(
-				selections.map((selection) => this.counter.count(editor.document.getText(selection), encoding)),
+				selections.map((selection) => this.counter.count(editor.document.getText(selection), tokenizer)),
 			);
 			tokens = counts.reduce((sum, value) => sum + value, 0);
 		} else {
-			const result = await this.counter.countDocument(editor.document, encoding);
+			const result = await this.counter.countDocument(editor.document, tokenizer);
 			if (result === undefined) {
 				return;
 			}
@@ -99,10 +99,10 @@ export class TokenCountStatusBar implements vscode.Disposable {
 		if (generation !== this.generation) {
 			return;
 		}
-		this.render(tokens, selections.length > 0, profile, encoding);
+		this.render(tokens, selections.length > 0, profile, profile?.tokenizerLabel ?? tokenizer);
 	}
 
-	private render(tokens: number, selection: boolean, profile: ModelProfile | undefined, encoding: string): void {
+	private render(tokens: number, selection: boolean, profile: ModelProfile | undefined, tokenizerLabel: string): void {
 		const exact = profile?.exactTokenizer ?? false;
 		const count = `${exact ? '' : '≈'}${formatTokenCount(tokens)} tok`;
 		const share = profile?.contextWindow ? ` · ${formatShare(tokens, profile.contextWindow)} of ${formatWindow(profile.contextWindow)}` : '';
@@ -111,7 +111,7 @@ export class TokenCountStatusBar implements vscode.Disposable {
 		const model = profile ? profile.id : 'no model selected';
 		const tooltip = new vscode.MarkdownString(undefined, true);
 		tooltip.appendMarkdown(`**LLM Lab** · ${scope}: ${formatTokenCount(tokens)} tokens\n\n`);
-		tooltip.appendMarkdown(`Tokenizer: \`${encoding}\`${exact ? '' : ' (an estimate: not this model\'s own tokenizer)'}\n\n`);
+		tooltip.appendMarkdown(`Tokenizer: \`${tokenizerLabel}\`${exact ? '' : ' (an estimate: not this model\'s own tokenizer)'}\n\n`);
 		tooltip.appendMarkdown(`Model: \`${model}\``);
 		if (profile?.contextWindow) {
 			tooltip.appendMarkdown(`, ${formatTokenCount(profile.contextWindow)}-token window (${profile.windowSource})`);
@@ -119,7 +119,7 @@ export class TokenCountStatusBar implements vscode.Disposable {
 		tooltip.appendMarkdown('\n\nClick for a breakdown by tokenizer.');
 		this.item.tooltip = tooltip;
 		this.item.accessibilityInformation = {
-			label: `${scope} has ${formatTokenCount(tokens)} tokens with ${encoding}${share ? `, ${share.replace(' · ', '')}` : ''}`,
+			label: `${scope} has ${formatTokenCount(tokens)} tokens with ${tokenizerLabel}${share ? `, ${share.replace(' · ', '')}` : ''}`,
 		};
 		this.item.show();
 		this.visible = true;

@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/logger';
 import type { EncodingName } from '../core/tokens/encodings';
-import { TokenCountService, type RangeSpans, type TextEdit, type TextStretch } from '../core/tokens/service';
+import type { TokenizerKey } from '../core/tokens/protocol';
+import {
+	type PreparedTokenizer,
+	type RangeSpans,
+	type TextEdit,
+	type TextStretch,
+	TokenCountService,
+} from '../core/tokens/service';
 
 /** Token counts for the extension: documents are kept open in the token worker and recounted per edit. */
 export interface TokenCounter extends vscode.Disposable {
 	/** Counts a text once. */
-	count(text: string, encoding: EncodingName): Promise<number>;
+	count(text: string, tokenizer: TokenizerKey): Promise<number>;
 	/** Returns the tokens that overlap a range, with their offsets. See `TokenCountService.encodeRange`. */
 	encodeRange(
 		text: string,
@@ -16,24 +23,29 @@ export interface TokenCounter extends vscode.Disposable {
 		stretch?: TextStretch,
 	): Promise<RangeSpans | undefined>;
 	/** Returns the document's count at its current version, or undefined when a newer request superseded it. */
-	countDocument(document: vscode.TextDocument, encoding: EncodingName): Promise<number | undefined>;
+	countDocument(document: vscode.TextDocument, tokenizer: TokenizerKey): Promise<number | undefined>;
+	/** Prepares an Ollama model's own tokenizer in the worker; see `TokenCountService.prepareOllamaTokenizer`. */
+	prepareOllamaTokenizer(host: string, model: string): Promise<PreparedTokenizer>;
 	/** Forwards an edit to a document the counter keeps open; ignored for documents it has not opened. */
 	applyChanges(document: vscode.TextDocument, changes: readonly vscode.TextDocumentContentChangeEvent[]): void;
 	closeDocument(document: vscode.TextDocument): void;
 }
 
 interface OpenDocument {
-	encoding: EncodingName;
+	encoding: TokenizerKey;
 	/** The newest count request: open or the last edit. */
 	latest: Promise<number | undefined>;
 }
 
-/** Starts the token worker from `workerPath` (`out/token-worker.js`) and adapts it to VS Code documents. */
-export function createTokenCounter(workerPath: string, logger: Logger): TokenCounter {
+/**
+ * Starts the token worker from `workerPath` (`out/token-worker.js`) and adapts it to VS Code documents. Local models'
+ * tokenizers are cached in `tokenizerCacheDir`.
+ */
+export function createTokenCounter(workerPath: string, logger: Logger, tokenizerCacheDir?: string): TokenCounter {
 	let service: TokenCountService | undefined;
 	const documents = new Map<string, OpenDocument>();
 	const serviceOf = () => {
-		service ??= TokenCountService.inWorker(workerPath);
+		service ??= TokenCountService.inWorker(workerPath, { tokenizerCacheDir });
 		return service;
 	};
 	const keyOf = (document: vscode.TextDocument) => document.uri.toString();
@@ -42,7 +54,7 @@ export function createTokenCounter(workerPath: string, logger: Logger): TokenCou
 		return undefined;
 	};
 
-	const open = (document: vscode.TextDocument, encoding: EncodingName): OpenDocument => {
+	const open = (document: vscode.TextDocument, encoding: TokenizerKey): OpenDocument => {
 		const key = keyOf(document);
 		const latest = serviceOf()
 			.open(key, document.getText(), encoding, document.version)
@@ -54,6 +66,7 @@ export function createTokenCounter(workerPath: string, logger: Logger): TokenCou
 
 	return {
 		count: (text, encoding) => serviceOf().count(text, encoding),
+		prepareOllamaTokenizer: (host, model) => serviceOf().prepareOllamaTokenizer(host, model),
 		encodeRange: (text, start, end, encoding, stretch) => serviceOf().encodeRange(text, start, end, encoding, stretch),
 
 		async countDocument(document, encoding) {

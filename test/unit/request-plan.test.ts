@@ -12,6 +12,8 @@ const ollamaProfile: ModelProfile = {
 	windowSource: 'running server',
 	trainedContextWindow: 131_072,
 	encoding: 'o200k_base',
+	tokenizer: 'o200k_base',
+	tokenizerLabel: 'o200k_base',
 	exactTokenizer: false,
 	fineTuned: false,
 };

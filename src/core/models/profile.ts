@@ -3,6 +3,7 @@
 import type { ContextWindowSource, ModelInfo, ProviderKind } from '../providers/types';
 import { type CatalogEncoding, lookupModel, type TokenPrice } from './catalog';
 import { type OllamaWindowOptions, resolveOllamaWindow } from './window';
+import type { TokenizerKey } from '../tokens/protocol';
 
 export interface ModelProfile {
 	id: string;
@@ -14,8 +15,13 @@ export interface ModelProfile {
 	/** The length the model was trained for, when known: the most a window can be raised to. */
 	trainedContextWindow?: number;
 	maxOutputTokens?: number;
+	/** OpenAI encoding for features that need one: the model's own, or the one that approximates it. */
 	encoding: CatalogEncoding;
-	/** False when `encoding` only approximates the model's own tokenizer, so counts are labelled estimated. */
+	/** Tokenizer to count with: `encoding`, or the model's own vocabulary (`gguf:<digest>`) once it is prepared. */
+	tokenizer: TokenizerKey;
+	/** Name of `tokenizer` for the UI, such as `o200k_base` or `llama3.2:3b vocabulary`. */
+	tokenizerLabel: string;
+	/** False when `tokenizer` only approximates the model's own tokenizer, so counts are labelled estimated. */
 	exactTokenizer: boolean;
 	price?: TokenPrice;
 	fineTuned: boolean;
@@ -45,6 +51,8 @@ export function profileModel(
 	windowOverrides: Record<string, number> = {},
 	officialOpenAI = false,
 	ollama: OllamaWindowOptions = {},
+	/** The model's own tokenizer, when one is prepared (Ollama models with a supported vocabulary). */
+	localTokenizer?: TokenizerKey,
 ): ModelProfile {
 	const match = providerKind === 'openai' ? lookupModel(info.name) : undefined;
 	const override = windowOverrides[info.id];
@@ -62,6 +70,7 @@ export function profileModel(
 		contextWindow = match.entry.contextWindow;
 		windowSource = 'catalog';
 	}
+	const encoding = match?.entry.tokenizer ?? 'o200k_base';
 	return {
 		id: info.id,
 		providerId: info.providerId,
@@ -71,10 +80,12 @@ export function profileModel(
 		windowSource,
 		trainedContextWindow: info.contextWindows?.modelMetadata ?? match?.entry.contextWindow,
 		maxOutputTokens: info.maxOutputTokens ?? match?.entry.maxOutputTokens,
-		encoding: match?.entry.tokenizer ?? 'o200k_base',
-		// NOTE: models outside the OpenAI catalog are counted with o200k_base as an estimate until their own
-		// vocabulary can be loaded.
-		exactTokenizer: match !== undefined && officialOpenAI,
+		encoding,
+		tokenizer: localTokenizer ?? encoding,
+		tokenizerLabel: localTokenizer ? `${info.name} vocabulary` : encoding,
+		// NOTE: models outside the OpenAI catalog without a prepared vocabulary are counted with o200k_base as an
+		// estimate, and labelled so.
+		exactTokenizer: localTokenizer !== undefined || (match !== undefined && officialOpenAI),
 		price: officialOpenAI ? match?.price : undefined,
 		fineTuned: match?.fineTuned ?? false,
 	};

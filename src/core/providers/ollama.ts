@@ -170,7 +170,12 @@ export class OllamaProvider implements ChatProvider {
 		runningWindow: number | undefined,
 		signal: AbortSignal | undefined,
 	): Promise<ModelInfo> {
-		const base = { id: `${this.config.id}:${tag.name}`, providerId: this.config.id, name: tag.name };
+		const base = {
+			id: `${this.config.id}:${tag.name}`,
+			providerId: this.config.id,
+			name: tag.name,
+			digest: typeof tag.digest === 'string' ? tag.digest : undefined,
+		};
 		let show: ShowResponse;
 		try {
 			show = await client.show({ model: tag.name });

@@ -49,6 +49,8 @@ export interface ModelInfo {
 	name: string;
 	contextWindow?: number;
 	contextWindowSource: ContextWindowSource;
+	/** Content digest of the model's weights (Ollama), which identifies its vocabulary for the tokenizer cache. */
+	digest?: string;
 	/** Every window figure the provider found, so the UI can show why `contextWindow` was chosen. */
 	contextWindows?: ContextWindowFigures;
 	maxOutputTokens?: number;

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { countTokens } from './count';
 import { GgufDocumentCounter } from './gguf/documentCounter';
 import { GgufTokenizerCache } from './gguf/cache';
+import { fetchOllamaTokenizer } from './gguf/ollama';
 import type { GgufTokenizer } from './gguf/tokenizer';
 import { IncrementalTokenCounter } from './incremental';
 import {
@@ -64,6 +65,8 @@ export class TokenCountHost {
 						: countTokens(request.text, encoding);
 					return { type: 'text/counted', requestId: request.requestId, tokens, elapsedMs: performance.now() - started };
 				}
+				case 'tokenizer/prepareOllama':
+					throw new Error('tokenizer/prepareOllama is asynchronous: call prepareOllama instead of handle.');
 				case 'text/encodeRange': {
 					const { text, start, end, encoding, textOffset, documentLength } = request;
 					const result = encodeRangeSpans(text, start, end, encoding, { textOffset, documentLength });
@@ -95,6 +98,31 @@ export class TokenCountHost {
 			tokens: document.counter.totalTokens,
 			elapsedMs: performance.now() - started,
 		};
+	}
+
+	/**
+	 * Prepares an Ollama model's tokenizer: from the cache folder, or fetched from the server, built and cached. This is
+	 * the one asynchronous request, because it waits for the network; the worker runs it beside `handle`.
+	 */
+	async prepareOllama(request: Extract<TokenCountRequest, { type: 'tokenizer/prepareOllama' }>): Promise<TokenCountResponse> {
+		const started = performance.now();
+		try {
+			const prepared = await fetchOllamaTokenizer(request.host, request.model, { cacheDir: this.options.tokenizerCacheDir });
+			const key: GgufTokenizerKey = `gguf:${prepared.digest}`;
+			this.ggufTokenizers.set(key, prepared.tokenizer);
+			return {
+				type: 'tokenizer/prepared',
+				requestId: request.requestId,
+				key,
+				digest: prepared.digest,
+				source: prepared.source,
+				elapsedMs: performance.now() - started,
+			};
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			const errorName = error instanceof Error ? error.name : undefined;
+			return { type: 'request/failed', requestId: request.requestId, message, errorName };
+		}
 	}
 
 	/** Returns a GGUF tokenizer from the cache folder, loading it on first use. Throws when the cache has none. */

@@ -18,6 +18,15 @@ export function createInProcessTransport(host = new TokenCountHost()): TokenCoun
 		if (!request || disposed) {
 			return;
 		}
+		if (request.type === 'tokenizer/prepareOllama') {
+			void host.prepareOllama(request).then((response) => {
+				if (!disposed) {
+					receive?.(response);
+				}
+			});
+			schedule();
+			return;
+		}
 		const response = host.handle(request);
 		if (response) {
 			receive?.(response);

@@ -51,6 +51,15 @@ export type TokenCountRequest =
 	| { type: 'document/close'; documentKey: string }
 	| { type: 'text/count'; requestId: number; text: string; encoding: TokenizerKey }
 	| {
+			/** Fetches an Ollama model's vocabulary (or takes it from the cache) and builds its tokenizer. */
+			type: 'tokenizer/prepareOllama';
+			requestId: number;
+			/** Ollama's base URL, such as `http://127.0.0.1:11434`. */
+			host: string;
+			/** Model name with its tag, such as `qwen3:4b`. */
+			model: string;
+	  }
+	| {
 			type: 'text/encodeRange';
 			requestId: number;
 			/** The document, or a stretch of it around the range. */
@@ -85,4 +94,20 @@ export type TokenCountResponse =
 			result: RangeSpans | undefined;
 			elapsedMs: number;
 	  }
-	| { type: 'request/failed'; requestId: number; message: string };
+	| {
+			type: 'tokenizer/prepared';
+			requestId: number;
+			/** Key to count with from now on. */
+			key: GgufTokenizerKey;
+			digest: string;
+			/** Whether the vocabulary came from the cache or from the server. */
+			source: 'cache' | 'server';
+			elapsedMs: number;
+	  }
+	| {
+			type: 'request/failed';
+			requestId: number;
+			message: string;
+			/** `name` of the error, such as `UnsupportedTokenizerError`, so the client can tell causes apart. */
+			errorName?: string;
+	  };

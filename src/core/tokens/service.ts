@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { EncodingName } from './encodings';
 import type {
+	GgufTokenizerKey,
 	TextEdit,
 	TokenCountHostOptions,
 	TokenCountRequest,
@@ -47,10 +48,21 @@ export interface TokenCountTransport {
 
 /** The token-count host failed or a request to it failed. `cause` contains the host's error when there is one. */
 export class TokenCountError extends Error {
-	constructor(message: string, options?: { cause?: unknown }) {
+	/** `name` of the host's error, such as `UnsupportedTokenizerError`, when the host reported one. */
+	readonly errorName?: string;
+
+	constructor(message: string, options?: { cause?: unknown; errorName?: string }) {
 		super(message, options);
 		this.name = 'TokenCountError';
+		this.errorName = options?.errorName;
 	}
+}
+
+/** A tokenizer the host has ready, from `prepareOllamaTokenizer`. */
+export interface PreparedTokenizer {
+	key: GgufTokenizerKey;
+	digest: string;
+	source: 'cache' | 'server';
 }
 
 interface Waiter {
@@ -74,6 +86,7 @@ interface DocumentState {
 type PendingRequest =
 	| { kind: 'document'; documentKey: string; generation: number }
 	| { kind: 'count'; resolve(tokens: number): void; reject(error: Error): void }
+	| { kind: 'prepare'; resolve(prepared: PreparedTokenizer): void; reject(error: Error): void }
 	| { kind: 'range'; resolve(result: RangeSpans | undefined): void; reject(error: Error): void };
 
 /**
@@ -195,6 +208,18 @@ export class TokenCountService {
 		});
 	}
 
+	/**
+	 * Prepares the exact tokenizer of an Ollama model in the host, fetching its vocabulary once and then using the
+	 * cache. Rejects with a `TokenCountError` whose `errorName` tells an unsupported vocabulary from a failed request.
+	 */
+	prepareOllamaTokenizer(host: string, model: string): Promise<PreparedTokenizer> {
+		this.checkUsable();
+		return new Promise((resolve, reject) => {
+			const requestId = this.track({ kind: 'prepare', resolve, reject });
+			this.transport.send({ type: 'tokenizer/prepareOllama', requestId, host, model });
+		});
+	}
+
 	/** Stops the host. Pending promises resolve with undefined (documents) or reject (counts and ranges). */
 	async dispose(): Promise<void> {
 		if (this.disposed) {
@@ -245,6 +270,14 @@ export class TokenCountService {
 				request.resolve(response.tokens);
 			} else if (response.type === 'request/failed') {
 				request.reject(new TokenCountError(`Token count failed: ${response.message}`));
+			}
+			return;
+		}
+		if (request.kind === 'prepare') {
+			if (response.type === 'tokenizer/prepared') {
+				request.resolve({ key: response.key, digest: response.digest, source: response.source });
+			} else if (response.type === 'request/failed') {
+				request.reject(new TokenCountError(`Preparing the tokenizer failed: ${response.message}`, { errorName: response.errorName }));
 			}
 			return;
 		}

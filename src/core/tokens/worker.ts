@@ -10,6 +10,10 @@ if (!parentPort) {
 const port = parentPort;
 const host = new TokenCountHost((workerData ?? {}) as TokenCountHostOptions);
 port.on('message', (request: TokenCountRequest) => {
+	if (request.type === 'tokenizer/prepareOllama') {
+		void host.prepareOllama(request).then((response) => port.postMessage(response));
+		return;
+	}
 	const response = host.handle(request);
 	if (response) {
 		port.postMessage(response);

@@ -389,7 +389,7 @@ export class ChatController implements vscode.Disposable {
 			history,
 			input,
 			reservedTokens: Math.min(settings.maxTokens, profile.maxOutputTokens ?? settings.maxTokens),
-			count: (text) => this.counter.count(text, profile.encoding),
+			count: (text) => this.counter.count(text, profile.tokenizer),
 		};
 	}
 
@@ -432,7 +432,7 @@ export class ChatController implements vscode.Disposable {
 				stallTimeoutMs: settings.stallTimeoutMs,
 				signal: controller.signal,
 				promptTokenEstimate: plan.budget.promptTokens,
-				countTokens: (text) => this.counter.count(text, profile.encoding),
+				countTokens: (text) => this.counter.count(text, profile.tokenizer),
 				price: settings.showCost ? profile.price : undefined,
 				contextWindow: profile.contextWindow,
 				onDelta: (text) => {
@@ -468,7 +468,7 @@ export class ChatController implements vscode.Disposable {
 			this.logger.info(`${profile.id} reported no usage; token figures are our estimate.`);
 		} else if (reported !== sent) {
 			this.logger.info(
-				`Prompt token count for ${profile.id}: ours ${sent}, the server's ${reported} (tokenizer ${profile.encoding}, ` +
+				`Prompt token count for ${profile.id}: ours ${sent}, the server's ${reported} (tokenizer ${profile.tokenizerLabel}, ` +
 					`${profile.exactTokenizer ? 'exact' : 'estimated'}).`,
 			);
 		}
@@ -496,7 +496,7 @@ export class ChatController implements vscode.Disposable {
 		const { budget } = plan;
 		const meter: ContextMeter = {
 			modelLabel: profile.id,
-			tokenizer: profile.encoding,
+			tokenizer: profile.tokenizerLabel,
 			exact: profile.exactTokenizer,
 			contextWindow: profile.contextWindow,
 			windowSource: profile.windowSource,
