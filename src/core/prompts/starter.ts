@@ -1,0 +1,42 @@
+/** The text of a new prompt file: the main front matter options with examples, and messages to start from. */
+
+/** Returns a starter prompt file for `model`, or for `openai:gpt-4o-mini` when none is given. */
+export function starterPromptFile(model = 'openai:gpt-4o-mini'): string {
+	return [
+		'---',
+		'name: Summarize a support ticket',
+		`model: ${model}`,
+		'parameters:',
+		'  temperature: 0.2',
+		'  maxTokens: 256',
+		'variables:',
+		'  ticket: The printer on the third floor is offline again.',
+		'  tone: friendly',
+		'# Compare the same prompt on several models, each with its own options:',
+		'# variants:',
+		'#   - id: base',
+		`#     model: ${model}`,
+		'#   - id: fine-tuned',
+		'#     model: openai:ft:gpt-4o-mini:acme::abc123',
+		'#     examples: false',
+		'#     system: ""',
+		'---',
+		'',
+		'## system',
+		'',
+		'You summarize support tickets in one {{tone}} sentence.',
+		'',
+		'## user',
+		'',
+		'The VPN drops every hour and I have to log in again.',
+		'',
+		'## assistant',
+		'',
+		'Your VPN connection ends every hour and asks you to log in again.',
+		'',
+		'## user',
+		'',
+		'{{ticket}}',
+		'',
+	].join('\n');
+}
