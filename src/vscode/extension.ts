@@ -5,9 +5,11 @@ import { ConversationStore } from '../core/chat/store';
 import { ChatController } from './chat/chatController';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { registerCommands } from './commands';
+import { registerDatasetDiagnostics } from './datasets';
 import { KeyStore } from './keys';
 import { createLogChannel, loggerFor } from './log';
 import { ModelRegistry } from './models';
+import { registerPromptFiles } from './prompts';
 import { TokenCountStatusBar } from './statusBar';
 import { createTokenCounter } from './tokenCounter';
 import { registerTokenFeatures, type TokenFeaturesApi } from './tokens';
@@ -70,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 	const statusBar = new TokenCountStatusBar(registry, counter, logger);
 	context.subscriptions.push(statusBar);
 	const tokens = registerTokenFeatures(context, { registry, counter, logger });
+	registerPromptFiles(context, { registry, counter, controller: chat, view, logger });
+	registerDatasetDiagnostics(context, { logger });
 
 	const activationMs = performance.now() - started;
 	logger.info(`LLM Lab ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`);
