@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 
 	const conversationsFolder = vscode.Uri.joinPath(context.globalStorageUri, 'conversations').fsPath;
 	const store = new ConversationStore(conversationsFolder, logger);
-	const chat = new ChatController(store, registry, counter, logger, context.workspaceState);
+	const chat = new ChatController(store, registry, counter, logger, context.workspaceState, context.globalState);
 	controller = chat;
 	context.subscriptions.push(chat);
 

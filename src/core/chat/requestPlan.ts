@@ -19,6 +19,8 @@ export interface RequestPlanInput {
 	reservedTokens: number;
 	/** Counts one text with the model's tokenizer. */
 	count: (text: string) => Promise<number>;
+	/** Framing tokens of a request with this many messages. @default OpenAI's: 3 per message plus 3 */
+	framing?: (messageCount: number) => number;
 }
 
 export interface RequestPlan {
@@ -64,7 +66,7 @@ function buildPlan(
 			systemTokens,
 			historyTokens: historyTokens.reduce((sum, value) => sum + value, 0),
 			inputTokens,
-			framingTokens: chatFramingTokens(messages.length),
+			framingTokens: (input.framing ?? chatFramingTokens)(messages.length),
 			reservedTokens: input.reservedTokens,
 		},
 		input.profile.contextWindow,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Conversation, StoredMessage } from '../../core/chat/conversation';
-import { streamReply } from '../../core/chat/reply';
+import { FramingCalibration } from '../../core/budget/calibration';
+import { isTruncated, streamReply } from '../../core/chat/reply';
 import { planRequest, type RequestPlan, type RequestPlanInput, trimPlan } from '../../core/chat/requestPlan';
 import type { ConversationStore } from '../../core/chat/store';
 import { CancelledError } from '../../core/errors';
@@ -13,6 +14,9 @@ import type { ChatNotice, ContextMeter, HostToWebview, NoticeAction, WebviewToHo
 import { firstRunNotice, noticeForError, RETRY_COMMAND } from '../errorMessages';
 import type { ModelRegistry } from '../models';
 import type { TokenCounter } from '../tokenCounter';
+
+/** Global state key of the learned chat framing per model. */
+const CALIBRATION_KEY = 'llmLab.framingCalibration';
 
 /** Command the notice's buttons run to resolve a request that did not fit; takes `trim`, `raise` or `cancel`. */
 export const RESOLVE_BUDGET_COMMAND = 'llmLab.resolveContextOverflow';
@@ -46,6 +50,8 @@ export class ChatController implements vscode.Disposable {
 	private loaded: Promise<void>;
 	private meterTimer: ReturnType<typeof setTimeout> | undefined;
 	private pending: PendingRequest | undefined;
+	/** Chat framing per model, learned from the servers' prompt counts. */
+	private readonly calibration: FramingCalibration;
 	private readonly disposables: vscode.Disposable[] = [];
 
 	constructor(
@@ -54,7 +60,9 @@ export class ChatController implements vscode.Disposable {
 		private readonly counter: TokenCounter,
 		private readonly logger: Logger,
 		private readonly workspaceState: vscode.Memento,
+		private readonly globalState?: vscode.Memento,
 	) {
+		this.calibration = FramingCalibration.fromJSON(globalState?.get(CALIBRATION_KEY));
 		this.loaded = this.load();
 		this.disposables.push(registry.onDidChange(() => this.scheduleMeterUpdate()));
 	}
@@ -390,6 +398,10 @@ export class ChatController implements vscode.Disposable {
 			input,
 			reservedTokens: Math.min(settings.maxTokens, profile.maxOutputTokens ?? settings.maxTokens),
 			count: (text) => this.counter.count(text, profile.tokenizer),
+			// OpenAI's own API uses the documented chat format; other servers' templates are learned from their counts.
+			framing: profile.exactTokenizer && profile.providerKind === 'openai'
+				? undefined
+				: (messageCount) => this.calibration.framingFor(profile.id, messageCount),
 		};
 	}
 
@@ -442,6 +454,7 @@ export class ChatController implements vscode.Disposable {
 				},
 			});
 			this.logResult(profile, plan.budget.promptTokens, result.reportedUsage?.promptTokens);
+			this.learnFraming(profile, plan, result.reportedUsage?.promptTokens);
 			if (result.error && !(result.error instanceof CancelledError) && !controller.signal.aborted) {
 				this.logger.error(`The reply from ${profile.id} failed: ${String(result.error)}`);
 				this.post({ type: 'notice/show', notice: noticeForError(result.error, provider) });
@@ -472,6 +485,16 @@ export class ChatController implements vscode.Disposable {
 					`${profile.exactTokenizer ? 'exact' : 'estimated'}).`,
 			);
 		}
+	}
+
+	/** Learns the model's chat framing from the server's prompt count, unless the prompt was truncated. */
+	private learnFraming(profile: ModelProfile, plan: RequestPlan, reported: number | undefined): void {
+		if (reported === undefined || isTruncated(reported, plan.budget.promptTokens) || !profile.exactTokenizer) {
+			return;
+		}
+		const { systemTokens, historyTokens, inputTokens } = plan.budget;
+		this.calibration.record(profile.id, plan.messages.length, systemTokens + historyTokens + inputTokens, reported);
+		void this.globalState?.update(CALIBRATION_KEY, this.calibration.toJSON());
 	}
 
 	private async setGenerating(generating: boolean): Promise<void> {
