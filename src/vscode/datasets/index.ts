@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
-import { datasetKindOf, validateDataset } from './datasetValidation';
+import type * as ValidationModule from './datasetValidation';
 import { DIAGNOSTIC_SOURCE, FixableDiagnostics } from './fixableDiagnostics';
 
 /** Delay after the last edit before a dataset is validated again, in milliseconds. */
@@ -94,6 +94,7 @@ class DatasetDiagnostics implements vscode.Disposable {
 	private async validate(document: vscode.TextDocument, signal: AbortSignal): Promise<void> {
 		const text = document.getText();
 		const version = document.version;
+		const { datasetKindOf, validateDataset } = loadValidation();
 		const kind = datasetKindOf(document.uri.path, text);
 		if (!kind) {
 			return;
@@ -135,13 +136,25 @@ function isEnabled(): boolean {
 
 /** Datasets are files whose name ends in `.jsonl`, `.ndjson` or `.csv`. */
 function isDatasetDocument(document: vscode.TextDocument): boolean {
-	return document.uri.scheme === 'file' && datasetKindOf(document.uri.path, '') !== undefined;
+	return document.uri.scheme === 'file' && /\.(jsonl|ndjson|csv)$/i.test(document.uri.path);
+}
+
+let validation: typeof ValidationModule | undefined;
+
+/**
+ * Loads the validation on first use. esbuild runs the code of a module loaded with `require` on the first call, so
+ * activation does not run the CSV and JSON parsers' module code when no dataset is open.
+ */
+function loadValidation(): typeof ValidationModule {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	validation ??= require('./datasetValidation') as typeof ValidationModule;
+	return validation;
 }
 
 /** Builds the notice, on the first line, that counts the problems left out. */
-function capNotice(document: vscode.TextDocument, shown: number, total: number): vscode.Diagnostic {
+function capNotice(document: vscode.TextDocument, kept: number, total: number): vscode.Diagnostic {
 	const message =
-		`LLM Lab shows the first ${shown.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} problems in ` +
+		`LLM Lab shows the first ${kept.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} problems in ` +
 		'this file. Fix those to see the rest.';
 	const notice = new vscode.Diagnostic(document.lineAt(0).range, message, vscode.DiagnosticSeverity.Information);
 	notice.source = DIAGNOSTIC_SOURCE;

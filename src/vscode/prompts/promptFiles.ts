@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { type PromptDefinition, readPromptFile } from '../../core/prompts/definition';
+import type * as DefinitionModule from '../../core/prompts/definition';
+import type { PromptDefinition } from '../../core/prompts/definition';
 import { isPromptFileName } from '../../core/prompts/promptFile';
 import { FixableDiagnostics } from '../datasets/fixableDiagnostics';
 import type { ModelRegistry } from '../models';
@@ -12,6 +13,18 @@ export const PROMPT_SELECTOR: vscode.DocumentSelector = [{ scheme: 'file', patte
 
 export function isPromptDocument(document: vscode.TextDocument): boolean {
 	return document.uri.scheme === 'file' && isPromptFileName(document.uri.path);
+}
+
+let promptReader: typeof DefinitionModule | undefined;
+
+/**
+ * Loads the prompt file reader on first use. esbuild runs the code of a module loaded with `require` on the first
+ * call, so activation does not run the YAML parser's module code when no prompt file is open.
+ */
+function loadPromptReader(): typeof DefinitionModule {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	promptReader ??= require('../../core/prompts/definition') as typeof DefinitionModule;
+	return promptReader;
 }
 
 /**
@@ -47,7 +60,7 @@ export class PromptFiles implements vscode.Disposable {
 		if (cached && cached.version === document.version && cached.providers === providersKey) {
 			return cached.definition;
 		}
-		const definition = readPromptFile(document.getText(), { providers });
+		const definition = loadPromptReader().readPromptFile(document.getText(), { providers });
 		this.cache.set(key, { version: document.version, providers: providersKey, definition });
 		return definition;
 	}
