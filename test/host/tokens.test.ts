@@ -1,6 +1,10 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LlmLabApi } from '../../src/vscode/extension';
+import { startFakeOllama } from '../fixtures/fake-ollama';
+import { CORPUS } from '../fixtures/gguf-corpus';
+import { findLlamaCppSource, listVocabFiles, type ReferenceFile } from '../fixtures/llama-reference';
 import { activateLab, useProvider, waitFor } from './helpers';
 import { oracleCount, oracleTokens } from './tokensOracle';
 
@@ -244,5 +248,46 @@ suite('Compare Tokenizers', () => {
 		assert.equal(gpt4o?.tokens, oracleCount('Price this sentence.'));
 		assert.equal(gpt4o?.cost, (oracleCount('Price this sentence.') * 2.5) / 1_000_000);
 		assert.match(api.tokens.compareTokenizers.last()?.html ?? '', /<td>gpt-4o<\/td>/);
+	});
+});
+
+suite('Compare Tokenizers with a local model', () => {
+	test('lists the model vocabulary with its count', async function () {
+		const source = findLlamaCppSource();
+		if (!source) {
+			this.skip();
+		}
+		// llama.cpp's own counts, recorded from node-llama-cpp: the reference for this vocabulary.
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const reference = require(path.join(__dirname, '../../../test/fixtures/gguf-reference.json')) as ReferenceFile;
+		const prose = CORPUS.find((entry) => entry.name === 'English prose');
+		assert.ok(prose, 'the corpus has no English prose');
+		const expected = reference.vocabs['llama-bpe'].cases[prose.name].text[0];
+		const server = await startFakeOllama({
+			models: [{ name: 'llama3.2:3b', family: 'llama', contextLength: 131_072, ggufFile: listVocabFiles(source!).get('llama-bpe')! }],
+		});
+		try {
+			const api = await activateLab();
+			await useProvider({ id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: server.baseUrl }, 'llama3.2:3b');
+			const document = await vscode.workspace.openTextDocument({ content: prose.text, language: 'plaintext' });
+			await vscode.window.showTextDocument(document);
+
+			// The first run starts preparing the vocabulary, so the row appears once it is ready.
+			const row = await waitFor(
+				'the local vocabulary row',
+				async () => {
+					await vscode.commands.executeCommand('llmLab.compareTokenizers');
+					return api.tokens.compareTokenizers.last()?.comparison.counts.find((count) => count.encoding.startsWith('gguf:'));
+				},
+				(value) => value !== undefined,
+				30_000,
+			);
+			assert.equal(row?.label, 'llama3.2:3b vocabulary');
+			assert.equal(row?.tokens, expected);
+			assert.deepEqual(row?.models, ['llama3.2:3b']);
+			assert.match(api.tokens.compareTokenizers.last()?.html ?? '', /<td><code>llama3\.2:3b vocabulary<\/code><\/td>/);
+		} finally {
+			await server.stop();
+		}
 	});
 });

@@ -2,10 +2,14 @@
 
 import { costOf, listCatalog, type CatalogEntry } from '../models/catalog';
 import type { EncodingName } from './encodings';
+import type { TokenizerKey } from './protocol';
 
 /** A tokenizer's count of the compared text. */
 export interface TokenizerCount {
-	encoding: EncodingName;
+	/** An OpenAI encoding, or a local model's own vocabulary (`gguf:<digest>`). */
+	encoding: TokenizerKey;
+	/** Name for the UI, such as `o200k_base` or `llama3.2:3b vocabulary`. */
+	label: string;
 	tokens: number;
 	/** Models that use this tokenizer, such as `gpt-4o` or a local model's name. */
 	models: string[];
@@ -38,7 +42,7 @@ export function catalogModelsByEncoding(catalog: readonly CatalogEntry[] = listC
  * whose tokenizer is missing from `counts` are left out.
  */
 export function inputCosts(
-	counts: ReadonlyMap<EncodingName, number>,
+	counts: ReadonlyMap<TokenizerKey, number>,
 	catalog: readonly CatalogEntry[] = listCatalog(),
 ): InputCost[] {
 	const costs: InputCost[] = [];

@@ -20,8 +20,10 @@ export interface TokenizerComparison {
 	counts: TokenizerCount[];
 	/** Input cost per priced model, cheapest first; undefined when `llmLab.showCost` is off. */
 	costs?: InputCost[];
-	/** Encoding of the selected model, highlighted in the table. */
+	/** Tokenizer of the selected model, highlighted in the table. */
 	selectedEncoding?: string;
+	/** Local models left out because their vocabulary is still loading or cannot be tokenized exactly. */
+	unavailableModels?: string[];
 }
 
 /**
@@ -53,7 +55,7 @@ export function renderComparisonHtml(comparison: TokenizerComparison, nonce: str
 ${counts}
 		</tbody>
 	</table>
-${costSection(comparison.costs)}
+${unavailableNote(comparison.unavailableModels)}${costSection(comparison.costs)}
 </body>
 </html>`;
 }
@@ -61,7 +63,15 @@ ${costSection(comparison.costs)}
 function countRow(row: TokenizerCount, comparison: TokenizerComparison): string {
 	const perToken = row.tokens > 0 ? (comparison.characters / row.tokens).toFixed(2) : '–';
 	const selected = row.encoding === comparison.selectedEncoding ? ' class="selected"' : '';
-	return `			<tr${selected}><td><code>${escapeHtml(row.encoding)}</code></td><td class="number">${row.tokens.toLocaleString('en-US')}</td><td class="number">${perToken}</td><td title="${escapeHtml(row.models.join(', '))}">${escapeHtml(summarizeModels(row.models))}</td></tr>`;
+	return `			<tr${selected}><td><code>${escapeHtml(row.label)}</code></td><td class="number">${row.tokens.toLocaleString('en-US')}</td><td class="number">${perToken}</td><td title="${escapeHtml(row.models.join(', '))}">${escapeHtml(summarizeModels(row.models))}</td></tr>`;
+}
+
+function unavailableNote(models: string[] | undefined): string {
+	if (!models?.length) {
+		return '';
+	}
+	const names = escapeHtml(models.join(', '));
+	return `\t<p class="note">Not listed, because their vocabulary is still loading or cannot be tokenized exactly: ${names}.</p>\n`;
 }
 
 /** Names up to three models and counts the rest, so that a long family list keeps the table narrow. */

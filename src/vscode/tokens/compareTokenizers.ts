@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { catalogModelsByEncoding, inputCosts, type TokenizerCount } from '../../core/tokens/compare';
-import { ENCODING_NAMES, type EncodingName } from '../../core/tokens/encodings';
+import { ENCODING_NAMES } from '../../core/tokens/encodings';
+import type { TokenizerKey } from '../../core/tokens/protocol';
 import { createNonce } from '../chat/chatHtml';
 import type { ModelRegistry } from '../models';
 import type { TokenCounter } from '../tokenCounter';
@@ -12,6 +13,12 @@ export const COMPARE_TOKENIZERS_COMMAND = 'llmLab.compareTokenizers';
 
 /** How long the command waits for model listings that are not cached yet, in milliseconds. */
 const LISTING_TIMEOUT_MS = 3000;
+
+/** A tokenizer in the comparison: its name and the models that use it. */
+interface ComparedTokenizer {
+	label: string;
+	models: string[];
+}
 
 /** The text to compare and where it comes from. */
 interface ComparedText {
@@ -53,11 +60,11 @@ export class CompareTokenizers implements vscode.Disposable {
 			void vscode.window.showInformationMessage('LLM Lab: open a file or select text, then run Compare Tokenizers.');
 			return undefined;
 		}
-		const tokenizers = await this.tokenizers();
+		const { tokenizers, unavailableModels } = await this.tokenizers();
 		const counts: TokenizerCount[] = await Promise.all(
-			[...tokenizers].map(async ([encoding, models]) => {
+			[...tokenizers].map(async ([encoding, { label, models }]) => {
 				const parts = await Promise.all(compared.parts.map((part) => this.counter.count(part, encoding)));
-				return { encoding, models, tokens: parts.reduce((sum, tokens) => sum + tokens, 0) };
+				return { encoding, label, models, tokens: parts.reduce((sum, tokens) => sum + tokens, 0) };
 			}),
 		);
 		const showCost = this.registry.settings().showCost;
@@ -67,6 +74,7 @@ export class CompareTokenizers implements vscode.Disposable {
 			counts,
 			costs: showCost ? inputCosts(new Map(counts.map((row) => [row.encoding, row.tokens]))) : undefined,
 			selectedEncoding: selectedTokenizer(this.registry).encoding,
+			unavailableModels,
 		};
 		this.show(comparison);
 		this.logger.info(
@@ -84,35 +92,41 @@ export class CompareTokenizers implements vscode.Disposable {
 
 	/**
 	 * Returns each tokenizer to compare with the models that use it: the OpenAI encodings, the selected model's, and
-	 * the exact tokenizer of every listed model whose profile names one of its own (a local model's vocabulary).
+	 * the own vocabulary of every listed local model whose tokenizer is prepared. Building a profile starts preparing a
+	 * local model's tokenizer, so models still loading are returned as unavailable and appear on a later run.
 	 */
-	private async tokenizers(): Promise<Map<EncodingName, string[]>> {
-		const tokenizers = new Map<EncodingName, string[]>();
+	private async tokenizers(): Promise<{ tokenizers: Map<TokenizerKey, ComparedTokenizer>; unavailableModels: string[] }> {
+		const tokenizers = new Map<TokenizerKey, ComparedTokenizer>();
 		const catalog = catalogModelsByEncoding();
 		for (const encoding of ENCODING_NAMES) {
-			tokenizers.set(encoding, [...(catalog.get(encoding) ?? [])]);
+			tokenizers.set(encoding, { label: encoding, models: [...(catalog.get(encoding) ?? [])] });
 		}
 		const selected = selectedTokenizer(this.registry);
 		if (!tokenizers.has(selected.encoding)) {
-			tokenizers.set(selected.encoding, selected.modelName ? [selected.modelName] : []);
+			tokenizers.set(selected.encoding, { label: selected.label, models: selected.modelName ? [selected.modelName] : [] });
 		}
+		const unavailableModels: string[] = [];
 		try {
 			const listings = await this.registry.listAll(false, AbortSignal.timeout(LISTING_TIMEOUT_MS));
 			for (const model of listings.flatMap((listing) => listing.models)) {
 				const profile = this.registry.profile(model.id);
-				if (!profile?.exactTokenizer || catalog.has(profile.encoding)) {
+				if (!profile || profile.providerKind !== 'ollama' || !model.chat) {
 					continue;
 				}
-				const models = tokenizers.get(profile.encoding) ?? [];
-				if (!models.includes(profile.name)) {
-					models.push(profile.name);
+				if (!profile.exactTokenizer) {
+					unavailableModels.push(profile.name);
+					continue;
 				}
-				tokenizers.set(profile.encoding, models);
+				const entry = tokenizers.get(profile.tokenizer) ?? { label: profile.tokenizerLabel, models: [] };
+				if (!entry.models.includes(profile.name)) {
+					entry.models.push(profile.name);
+				}
+				tokenizers.set(profile.tokenizer, entry);
 			}
 		} catch (error) {
 			this.logger.warn(`Compare Tokenizers could not list the models, so local tokenizers are left out: ${String(error)}`);
 		}
-		return tokenizers;
+		return { tokenizers, unavailableModels };
 	}
 
 	private show(comparison: TokenizerComparison): void {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/logger';
 import { isPromptFileName, parsePromptFile } from '../../core/prompts/promptFile';
 import { findMarkdownSections } from '../../core/text/markdown';
-import type { EncodingName } from '../../core/tokens/encodings';
+import type { TokenizerKey } from '../../core/tokens/protocol';
 import type { ModelRegistry } from '../models';
 import type { TokenCounter } from '../tokenCounter';
 import { COMPARE_TOKENIZERS_COMMAND } from './compareTokenizers';
@@ -53,7 +53,7 @@ class SegmentLens extends vscode.CodeLens {
 
 interface CountCache {
 	version: number;
-	encoding: EncodingName;
+	encoding: TokenizerKey;
 	/** Counts by `start:end`. */
 	counts: Map<string, Promise<number>>;
 }
@@ -115,7 +115,7 @@ export class InlineTokenCounts implements vscode.CodeLensProvider, vscode.InlayH
 			const title = `${segment.prefix ?? ''}${formatCountFor(tokenizer, tokens)} tokens`;
 			lens.command = {
 				title,
-				tooltip: tooltipOf(segment, tokens, tokenizer.encoding, tokenizer.exact),
+				tooltip: tooltipOf(segment, tokens, tokenizer.label, tokenizer.exact),
 				command: COMPARE_TOKENIZERS_COMMAND,
 				arguments: [document.uri, rangeOf(document, segment)],
 			};
@@ -145,7 +145,7 @@ export class InlineTokenCounts implements vscode.CodeLensProvider, vscode.InlayH
 			const label = `${segment.prefix ?? ''}${formatCountFor(tokenizer, tokens)} tokens`;
 			const hint = new vscode.InlayHint(document.lineAt(segment.line).range.end, label);
 			hint.paddingLeft = true;
-			hint.tooltip = tooltipOf(segment, tokens, tokenizer.encoding, tokenizer.exact);
+			hint.tooltip = tooltipOf(segment, tokens, tokenizer.label, tokenizer.exact);
 			hints.push(hint);
 		}
 		return hints;
@@ -223,7 +223,7 @@ export class InlineTokenCounts implements vscode.CodeLensProvider, vscode.InlayH
 		return segments;
 	}
 
-	private count(document: vscode.TextDocument, segment: Segment, encoding: EncodingName): Promise<number> {
+	private count(document: vscode.TextDocument, segment: Segment, encoding: TokenizerKey): Promise<number> {
 		const key = document.uri.toString();
 		let cache = this.countCache.get(key);
 		if (!cache || cache.version !== document.version || cache.encoding !== encoding) {
@@ -297,7 +297,7 @@ function rangeOf(document: vscode.TextDocument, segment: Segment): vscode.Range 
 	return new vscode.Range(document.positionAt(segment.start), document.positionAt(segment.end));
 }
 
-function tooltipOf(segment: Segment, tokens: number, encoding: EncodingName, exact: boolean): string {
+function tooltipOf(segment: Segment, tokens: number, tokenizerLabel: string, exact: boolean): string {
 	const estimate = exact ? '' : ' (an estimate: not the model\'s own tokenizer)';
-	return `Tokens of ${segment.label}: ${tokens.toLocaleString('en-US')} with ${encoding}${estimate}. Click to compare tokenizers.`;
+	return `Tokens of ${segment.label}: ${tokens.toLocaleString('en-US')} with ${tokenizerLabel}${estimate}. Click to compare tokenizers.`;
 }

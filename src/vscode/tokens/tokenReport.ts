@@ -170,7 +170,7 @@ export class TokenReport implements vscode.TreeDataProvider<ReportElement>, vsco
 
 		const tooltip = new vscode.MarkdownString();
 		const model = tokenizer.modelName ? ` for ${tokenizer.modelName}` : '';
-		tooltip.appendMarkdown(`**${total.toLocaleString('en-US')} tokens** with \`${tokenizer.encoding}\`${model}`);
+		tooltip.appendMarkdown(`**${total.toLocaleString('en-US')} tokens** with \`${tokenizer.label}\`${model}`);
 		if (!tokenizer.exact) {
 			tooltip.appendMarkdown(' (an estimate: not the model\'s own tokenizer)');
 		}
@@ -244,7 +244,7 @@ function describeNode(node: ReportNode, tokenizer: SelectedTokenizer): string {
 }
 
 function tooltipOf(node: ReportNode, tokenizer: SelectedTokenizer, path: string): string {
-	const lines = [`${path}: ${node.tokens.toLocaleString('en-US')} tokens with ${tokenizer.encoding}`];
+	const lines = [`${path}: ${node.tokens.toLocaleString('en-US')} tokens with ${tokenizer.label}`];
 	if (node.kind === 'folder') {
 		lines.push(`${node.counted.toLocaleString('en-US')} files counted, ${node.skipped.toLocaleString('en-US')} skipped`);
 	}

@@ -133,14 +133,20 @@ export class TokenView implements vscode.Disposable, vscode.HoverProvider {
 		for (const span of spans) {
 			appendToken(hover, span, document);
 		}
-		const visible = state.spans.length.toLocaleString('en-US');
-		let totals = `Visible: ${visible} tokens`;
-		const fileTokens = await this.counter.countDocument(document, state.encoding).catch(() => undefined);
-		if (fileTokens !== undefined) {
-			totals += ` · File: ${formatCountFor(tokenizer, fileTokens)} tokens`;
+		const visible = `Visible: ${state.spans.length.toLocaleString('en-US')} tokens`;
+		const fileTokens = await this.counter.countDocument(document, tokenizer.encoding).catch(() => undefined);
+		const file = fileTokens === undefined ? '' : ` · File: ${formatCountFor(tokenizer, fileTokens)} tokens`;
+		const model = tokenizer.modelName ? ` for ${tokenizer.modelName}` : '';
+		if (tokenizer.encoding === state.encoding) {
+			const estimate = tokenizer.exact ? '' : ' (estimated)';
+			hover.appendMarkdown(`\n\n---\n\n${visible}${file} · \`${state.encoding}\`${model}${estimate}`);
+		} else {
+			// NOTE: token offsets come from the OpenAI encodings' rank tables, so a model counted with its own vocabulary
+			// is drawn with the encoding that approximates it, and the hover states this.
+			hover.appendMarkdown(
+				`\n\n---\n\n${visible} with \`${state.encoding}\`, an approximation${file} with \`${tokenizer.label}\`${model}`,
+			);
 		}
-		const model = tokenizer.modelName ? ` for ${tokenizer.modelName}${tokenizer.exact ? '' : ' (estimated)'}` : '';
-		hover.appendMarkdown(`\n\n---\n\n${totals} · \`${state.encoding}\`${model}`);
 		const first = spans[0];
 		return new vscode.Hover(hover, new vscode.Range(document.positionAt(first.start), document.positionAt(first.end)));
 	}
@@ -173,7 +179,7 @@ export class TokenView implements vscode.Disposable, vscode.HoverProvider {
 		}
 		const document = editor.document;
 		const version = document.version;
-		const { encoding } = selectedTokenizer(this.registry);
+		const encoding = selectedTokenizer(this.registry).viewEncoding;
 		const lineRanges = decoratedLines(editor);
 		const results = await Promise.all(lineRanges.map((lines) => this.encodeLines(document, lines, encoding)));
 		if (generation !== this.generation || document.version !== version || vscode.window.activeTextEditor !== editor) {

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { GitignoreRules } from '../../core/files/gitignore';
 import { decodeText, looksBinary } from '../../core/files/textContent';
 import type { Logger } from '../../core/logger';
-import type { EncodingName } from '../../core/tokens/encodings';
+import type { TokenizerKey } from '../../core/tokens/protocol';
 import type { ReportFile, SkipReason } from '../../core/tokens/report';
 import type { TokenCounter } from '../tokenCounter';
 
@@ -22,7 +22,7 @@ interface FileRecord {
 	/** Modification time of the counted content, in milliseconds since the epoch. */
 	mtime: number;
 	/** Counts of the content at `mtime`, per encoding. */
-	tokens: Map<EncodingName, number>;
+	tokens: Map<TokenizerKey, number>;
 	skipped?: SkipReason;
 }
 
@@ -58,7 +58,7 @@ export class WorkspaceTokenCounts implements vscode.Disposable {
 	constructor(
 		private readonly counter: TokenCounter,
 		private readonly logger: Logger,
-		private encoding: EncodingName,
+		private encoding: TokenizerKey,
 		private readonly maxFileBytes: () => number,
 	) {}
 
@@ -99,8 +99,8 @@ export class WorkspaceTokenCounts implements vscode.Disposable {
 		});
 	}
 
-	/** Counts with another encoding: files already counted with it keep their counts. */
-	async setEncoding(encoding: EncodingName): Promise<void> {
+	/** Counts with another tokenizer: files already counted with it keep their counts. */
+	async setEncoding(encoding: TokenizerKey): Promise<void> {
 		if (encoding === this.encoding) {
 			return;
 		}
