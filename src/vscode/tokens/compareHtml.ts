@@ -63,7 +63,7 @@ ${unavailableNote(comparison.unavailableModels)}${costSection(comparison.costs)}
 function countRow(row: TokenizerCount, comparison: TokenizerComparison): string {
 	const perToken = row.tokens > 0 ? (comparison.characters / row.tokens).toFixed(2) : '–';
 	const selected = row.encoding === comparison.selectedEncoding ? ' class="selected"' : '';
-	return `			<tr${selected}><td><code>${escapeHtml(row.label)}</code></td><td class="number">${row.tokens.toLocaleString('en-US')}</td><td class="number">${perToken}</td><td title="${escapeHtml(row.models.join(', '))}">${escapeHtml(summarizeModels(row.models))}</td></tr>`;
+	return `			<tr${selected}><td><code>${escapeHtml(row.label)}</code></td><td class="number">${row.tokens.toLocaleString('en-US')}</td><td class="number">${perToken}</td><td class="models" title="${escapeHtml(row.models.join(', '))}">${escapeHtml(summarizeModels(row.models))}</td></tr>`;
 }
 
 function unavailableNote(models: string[] | undefined): string {
@@ -109,11 +109,13 @@ const STYLE = `
 body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 16px 16px; }
 h1 { font-size: 1.4em; font-weight: 600; }
 h2 { font-size: 1.15em; font-weight: 600; margin-top: 24px; }
-table { border-collapse: collapse; margin-top: 8px; }
-th, td { padding: 4px 12px 4px 0; text-align: left; border-bottom: 1px solid var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.35)); }
+table { border-collapse: collapse; margin-top: 8px; width: 100%; }
+th, td { padding: 4px 8px 4px 0; text-align: left; vertical-align: top; border-bottom: 1px solid var(--vscode-editorWidget-border, rgba(128, 128, 128, 0.35)); }
 th { font-weight: 600; }
 .number { text-align: right; font-variant-numeric: tabular-nums; }
-tr.selected td { font-weight: 600; }
-code { font-family: var(--vscode-editor-font-family); }
+td.number { white-space: nowrap; }
+.models { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
+tr.selected td:first-child, tr.selected td.number { font-weight: 600; }
+code { font-family: var(--vscode-editor-font-family); white-space: nowrap; }
 .source, .note { color: var(--vscode-descriptionForeground); }
 `;
