@@ -73,6 +73,7 @@ export async function runChat(options: ChatOptions): Promise<number> {
 			promptTokenEstimate,
 			countTokens: (text) => countTokens(text, encoding),
 			price: match && isOfficialOpenAI(config.baseUrl) ? match.price : undefined,
+			exactTokenizer: match !== undefined && isOfficialOpenAI(config.baseUrl),
 			onDelta: (text) => process.stdout.write(text),
 		});
 		process.stdout.write('\n');

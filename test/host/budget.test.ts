@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type FakeOllama, startFakeOllama } from '../fixtures/fake-ollama';
+import { findLlamaCppSource, listVocabFiles } from '../fixtures/llama-reference';
 import { activateLab, useProvider, waitFor } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -93,11 +94,16 @@ suite('context budget before sending', () => {
 });
 
 suite('truncation after a reply', () => {
-	test('lower prompt_eval_count shows a notice', async () => {
-		// The server reports 4,096 prompt tokens although the prompt has about 9,000: it cut the input.
+	test('lower prompt_eval_count shows a notice', async function () {
+		const source = findLlamaCppSource();
+		if (!source) {
+			this.skip();
+		}
+		// The server reports 4,096 prompt tokens although the prompt has about 9,000 by the model's own vocabulary.
 		const replay = await fs.readFile(path.join(__dirname, '../../../test/fixtures/cases/ollama-truncated-final-chunk.ndjson'), 'utf8');
+		const vocabFile = listVocabFiles(source!).get('llama-bpe')!;
 		const server = await startFakeOllama({
-			models: [{ name: 'llama3.2:3b', family: 'llama', contextLength: 131_072, numCtx: 32_768 }],
+			models: [{ name: 'llama3.2:3b', family: 'llama', contextLength: 131_072, numCtx: 32_768, ggufFile: vocabFile }],
 			replayNdjson: replay,
 		});
 		try {
@@ -105,9 +111,12 @@ suite('truncation after a reply', () => {
 			await useProvider({ id: 'ollama', name: 'Ollama', kind: 'ollama', baseUrl: server.baseUrl }, 'llama3.2:3b');
 			await vscode.commands.executeCommand('llmLab.newChat');
 			const { uri } = await writeLongFile(9_000);
-			const text = (await vscode.workspace.openTextDocument(uri)).getText();
+			const document = await vscode.workspace.openTextDocument(uri);
+			await vscode.window.showTextDocument(document);
+			// Wait until the model's own tokenizer is ready, so our count is exact.
+			await waitFor('an exact count', () => api.tokenCountText(), (value) => value !== undefined && !value.includes('≈'), 30_000);
 
-			await api.sendChatMessage(text);
+			await api.sendChatMessage(document.getText());
 
 			const reply = (await api.activeConversation()).messages.at(-1);
 			assert.equal(reply?.content, 'The file ends here.');

@@ -112,7 +112,7 @@ test('reply flags a truncated input with both numbers', async () => {
 		{ type: 'finish', reason: 'stop' },
 		{ type: 'usage', usage: { promptTokens: 4_096, completionTokens: 4 } },
 	]);
-	const { message } = await streamReply({ ...base, provider, message: newMessage(), promptTokenEstimate: 9_000 });
+	const { message } = await streamReply({ ...base, provider, message: newMessage(), promptTokenEstimate: 9_000, exactTokenizer: true });
 	assert.match(message.notice ?? '', /Input truncated/);
 	assert.match(message.notice ?? '', /4,096/);
 	assert.match(message.notice ?? '', /9,000/);
@@ -123,6 +123,10 @@ test('truncation check tolerates small count differences', () => {
 	assert.equal(isTruncated(95, 100), false);
 	assert.equal(isTruncated(18, 21), false);
 	assert.equal(isTruncated(1_000, 1_000), false);
+	const estimate = { exactTokenizer: false, contextWindow: 128_000 };
+	assert.equal(isTruncated(115, 210, estimate), false);
+	assert.equal(isTruncated(4_096, 9_000, { exactTokenizer: false, contextWindow: 4_096 }), true);
+	assert.equal(isTruncated(4_096, 9_000, { exactTokenizer: false }), false);
 });
 
 test('reply keeps partial text when the stream stalls', async () => {

@@ -29,6 +29,8 @@ export interface ReplyOptions {
 	price?: TokenPrice;
 	/** The window the request was checked against, for telling truncation apart from a count mismatch. */
 	contextWindow?: number;
+	/** True when `promptTokenEstimate` comes from the model's own tokenizer, so a shortfall cannot be a count mismatch. */
+	exactTokenizer?: boolean;
 	onDelta?: (text: string) => void;
 	now?: () => number;
 }
@@ -120,7 +122,8 @@ function noticeOf(
 	options: ReplyOptions,
 ): string | undefined {
 	const notices: string[] = [];
-	if (usage && isTruncated(usage.promptTokens, options.promptTokenEstimate)) {
+	const truncation = { exactTokenizer: options.exactTokenizer ?? false, contextWindow: options.contextWindow };
+	if (usage && isTruncated(usage.promptTokens, options.promptTokenEstimate, truncation)) {
 		notices.push(
 			`Input truncated: the server counted ${usage.promptTokens.toLocaleString('en-US')} prompt tokens, but the ` +
 				`prompt has ${options.promptTokenEstimate.toLocaleString('en-US')}. It cut the input to fit its context ` +
@@ -149,7 +152,28 @@ function noticeOf(
 	return notices.length > 0 ? notices.join(' ') : undefined;
 }
 
-/** Reports whether the server counted clearly fewer prompt tokens than were sent, the sign of a truncated input. */
-export function isTruncated(reportedPromptTokens: number, sentPromptTokens: number): boolean {
-	return reportedPromptTokens < sentPromptTokens * (1 - TRUNCATION_TOLERANCE) && sentPromptTokens - reportedPromptTokens > 16;
+/** What `isTruncated` knows about the count it compares. */
+export interface TruncationEvidence {
+	/** Whether our count used the model's own tokenizer. */
+	exactTokenizer: boolean;
+	/** The window we believed the server runs with. */
+	contextWindow?: number;
+}
+
+/**
+ * Reports whether the server counted clearly fewer prompt tokens than were sent, the sign of a truncated input. With
+ * our own tokenizer that shortfall is enough. With an estimate, another vocabulary can need far fewer tokens for the
+ * same text, so the prompt must also have been over the window for the server to have cut it.
+ */
+export function isTruncated(
+	reportedPromptTokens: number,
+	sentPromptTokens: number,
+	evidence: TruncationEvidence = { exactTokenizer: true },
+): boolean {
+	const shortfall =
+		reportedPromptTokens < sentPromptTokens * (1 - TRUNCATION_TOLERANCE) && sentPromptTokens - reportedPromptTokens > 16;
+	if (!shortfall || evidence.exactTokenizer) {
+		return shortfall;
+	}
+	return evidence.contextWindow !== undefined && sentPromptTokens > evidence.contextWindow;
 }

@@ -447,6 +447,7 @@ export class ChatController implements vscode.Disposable {
 				countTokens: (text) => this.counter.count(text, profile.tokenizer),
 				price: settings.showCost ? profile.price : undefined,
 				contextWindow: profile.contextWindow,
+				exactTokenizer: profile.exactTokenizer,
 				onDelta: (text) => {
 					conversation.updatedAt = Date.now();
 					this.store.scheduleSave(conversation);
