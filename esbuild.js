@@ -58,6 +58,8 @@ const builds = [
 	{ ...nodeCommon, entryPoints: ['src/core/tokens/worker.ts'], outfile: 'out/token-worker.js' },
 	// Loaded by the extension on the first request, so that activation does not parse the provider libraries.
 	{ ...nodeCommon, entryPoints: ['src/core/providers/index.ts'], outfile: 'out/providers.js' },
+	// Loaded on the first comparison, so that activation does not parse the encodings, Ajv and the CSV parser.
+	{ ...nodeCommon, entryPoints: ['src/vscode/compare/engine.ts'], outfile: 'out/compare-engine.js' },
 	{
 		...nodeCommon,
 		entryPoints: ['src/cli/main.ts'],
@@ -71,6 +73,14 @@ const builds = [
 		target: 'es2022',
 		entryPoints: ['src/webview/chat/main.ts'],
 		outfile: 'out/webview/chat.js',
+	},
+	{
+		...common,
+		platform: 'browser',
+		format: 'iife',
+		target: 'es2022',
+		entryPoints: ['src/webview/compare/main.ts'],
+		outfile: 'out/webview/compare.js',
 	},
 ];
 

@@ -5,6 +5,7 @@ import { ConversationStore } from '../core/chat/store';
 import { ChatController } from './chat/chatController';
 import { CHAT_VIEW_ID, ChatViewProvider } from './chat/chatView';
 import { registerCommands } from './commands';
+import { registerCompare } from './compare';
 import { registerDatasetDiagnostics } from './datasets';
 import { KeyStore } from './keys';
 import { createLogChannel, loggerFor } from './log';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): LlmLabApi {
 	const tokens = registerTokenFeatures(context, { registry, counter, logger });
 	registerPromptFiles(context, { registry, counter, controller: chat, view, logger });
 	registerDatasetDiagnostics(context, { logger });
+	registerCompare(context, { registry, chat, logger });
 
 	const activationMs = performance.now() - started;
 	logger.info(`LLM Lab ${context.extension.packageJSON.version as string} activated in ${activationMs.toFixed(1)} ms.`);
