@@ -25,6 +25,8 @@ function codeOf(diagnostic: vscode.Diagnostic): string | number | undefined {
 	return typeof diagnostic.code === 'object' ? diagnostic.code.value : diagnostic.code;
 }
 
+/** The fake server's model, under a provider id that no other suite uses. */
+const MODEL = 'prompt-server:gpt-4o-mini';
 const SYSTEM = 'You label support tickets with one word.';
 const EXAMPLE_TICKET = 'The printer is offline.';
 const EXAMPLE_LABEL = 'hardware';
@@ -68,7 +70,11 @@ suite('dataset diagnostics', () => {
 		const uri = await writeWorkspaceFile('datasets/finetune-two-faults.jsonl', text);
 		await vscode.window.showTextDocument(uri);
 
-		const diagnostics = await waitFor('two diagnostics', () => labDiagnostics(uri), (found) => found.length === 2);
+		const diagnostics = await waitFor(
+			'two diagnostics',
+			() => labDiagnostics(uri),
+			(found) => found.length === 2,
+		);
 		const [comma, role] = [...diagnostics].sort((a, b) => a.range.start.line - b.range.start.line);
 		assert.equal(comma.range.start.line, 36);
 		assert.equal(comma.severity, vscode.DiagnosticSeverity.Error);
@@ -79,7 +85,10 @@ suite('dataset diagnostics', () => {
 	});
 
 	test('role quick fix leaves one diagnostic', async () => {
-		const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'datasets/finetune-two-faults.jsonl');
+		const uri = vscode.Uri.joinPath(
+			vscode.workspace.workspaceFolders![0].uri,
+			'datasets/finetune-two-faults.jsonl',
+		);
 		const document = await vscode.workspace.openTextDocument(uri);
 		const role = labDiagnostics(uri).find((diagnostic) => codeOf(diagnostic) === 'unknown-role');
 		assert.ok(role, 'the role diagnostic is missing');
@@ -95,14 +104,25 @@ suite('dataset diagnostics', () => {
 		assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
 
 		assert.match(document.lineAt(51).text, /\{"role": "assistant", "content": "hardware"\}/);
-		const left = await waitFor('one diagnostic', () => labDiagnostics(uri), (found) => found.length === 1);
+		const left = await waitFor(
+			'one diagnostic',
+			() => labDiagnostics(uri),
+			(found) => found.length === 1,
+		);
 		assert.equal(left[0].range.start.line, 36);
 		assert.equal(codeOf(left[0]), 'trailing-comma');
 	});
 
 	test('trailing comma quick fix clears the file', async () => {
-		const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'datasets/finetune-two-faults.jsonl');
-		const [comma] = await waitFor('the comma diagnostic', () => labDiagnostics(uri), (found) => found.length === 1);
+		const uri = vscode.Uri.joinPath(
+			vscode.workspace.workspaceFolders![0].uri,
+			'datasets/finetune-two-faults.jsonl',
+		);
+		const [comma] = await waitFor(
+			'the comma diagnostic',
+			() => labDiagnostics(uri),
+			(found) => found.length === 1,
+		);
 		const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
 			'vscode.executeCodeActionProvider',
 			uri,
@@ -113,7 +133,11 @@ suite('dataset diagnostics', () => {
 		assert.ok(fix?.edit, `no comma fix among ${JSON.stringify(actions.map((action) => action.title))}`);
 		assert.equal(await vscode.workspace.applyEdit(fix.edit), true);
 
-		await waitFor('no diagnostics', () => labDiagnostics(uri), (found) => found.length === 0);
+		await waitFor(
+			'no diagnostics',
+			() => labDiagnostics(uri),
+			(found) => found.length === 0,
+		);
 		await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 	});
 });
@@ -124,18 +148,31 @@ suite('prompt files', () => {
 	suiteSetup(async () => {
 		server = await startFakeOpenAI({ models: ['gpt-4o-mini'], replyText: 'network' });
 		await activateLab();
-		await useProvider({ id: 'fake', name: 'Fake OpenAI', kind: 'openai', baseUrl: server.baseUrl }, 'gpt-4o-mini');
+		// A key that another suite stored for a provider with the same id would not be sent to this server.
+		await useProvider(
+			{ id: 'prompt-server', name: 'Prompt server', kind: 'openai', baseUrl: server.baseUrl },
+			'gpt-4o-mini',
+		);
 	});
 
 	suiteTeardown(async () => {
 		await server?.stop();
+		await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+		const folder = vscode.workspace.workspaceFolders![0].uri;
+		for (const name of ['prompts', 'datasets']) {
+			await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, name), { recursive: true, useTrash: false });
+		}
 	});
 
 	test('undeclared variable is flagged', async () => {
-		const uri = await writeWorkspaceFile('prompts/undeclared.prompt.md', promptText('fake:gpt-4o-mini', 'Label: {{question}}'));
+		const uri = await writeWorkspaceFile('prompts/undeclared.prompt.md', promptText(MODEL, 'Label: {{question}}'));
 		await vscode.window.showTextDocument(uri);
 
-		const diagnostics = await waitFor('the variable diagnostic', () => labDiagnostics(uri), (found) => found.length > 0);
+		const diagnostics = await waitFor(
+			'the variable diagnostic',
+			() => labDiagnostics(uri),
+			(found) => found.length > 0,
+		);
 		assert.equal(diagnostics.length, 2);
 		const undeclared = diagnostics.find((diagnostic) => codeOf(diagnostic) === 'undeclared-variable');
 		assert.ok(undeclared, JSON.stringify(diagnostics));
@@ -148,10 +185,14 @@ suite('prompt files', () => {
 	});
 
 	test('first line has Run, Compare and tokens', async () => {
-		const uri = await writeWorkspaceFile('prompts/lenses.prompt.md', promptText('fake:gpt-4o-mini'));
+		const uri = await writeWorkspaceFile('prompts/lenses.prompt.md', promptText(MODEL));
 		await vscode.window.showTextDocument(uri);
 
-		const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+		const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+			'vscode.executeCodeLensProvider',
+			uri,
+			100,
+		);
 		const titles = lenses.filter((lens) => lens.range.start.line === 0).map((lens) => lens.command?.title ?? '');
 		assert.deepEqual(titles.slice(0, 2), ['Run', 'Compare']);
 		assert.match(titles[2] ?? '', /^≈[\d,]+ tokens$/);
@@ -164,7 +205,7 @@ suite('prompt files', () => {
 
 	test('Run sends the prompt as a new conversation', async () => {
 		const api = await activateLab();
-		const uri = await writeWorkspaceFile('prompts/run.prompt.md', promptText('fake:gpt-4o-mini'));
+		const uri = await writeWorkspaceFile('prompts/run.prompt.md', promptText(MODEL));
 		const before = server.requests.length;
 
 		await vscode.commands.executeCommand('llmLab.runPromptFile', uri);
@@ -199,10 +240,14 @@ suite('prompt files', () => {
 
 		const editor = vscode.window.activeTextEditor;
 		assert.equal(editor?.document.uri.toString(), uri.toString());
-		assert.match(editor?.document.getText() ?? '', /^---\nname: .+\nmodel: fake:gpt-4o-mini\n/);
+		assert.match(editor?.document.getText() ?? '', /^---\nname: .+\nmodel: prompt-server:gpt-4o-mini\n/);
 		const written = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
 		assert.equal(written, editor?.document.getText());
-		const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+		const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+			'vscode.executeCodeLensProvider',
+			uri,
+			100,
+		);
 		assert.ok(lenses.some((lens) => lens.command?.title === 'Run'));
 	});
 });

@@ -33,7 +33,9 @@ function covered(text: string, diagnostic: Diagnostic): string {
 }
 
 function only(text: string, code: string): Diagnostic {
-	const found = readPromptFile(text, { providers: PROVIDERS }).diagnostics.filter((diagnostic) => diagnostic.code === code);
+	const found = readPromptFile(text, { providers: PROVIDERS }).diagnostics.filter(
+		(diagnostic) => diagnostic.code === code,
+	);
 	assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(found)}`);
 	return found[0];
 }
@@ -188,7 +190,13 @@ describe('prompt file validation', () => {
 	});
 
 	test('duplicate variant ids are errors', () => {
-		const text = promptFile(['variants:', '  - id: a', '    model: openai:gpt-4o', '  - id: a', '    model: openai:gpt-4o-mini']);
+		const text = promptFile([
+			'variants:',
+			'  - id: a',
+			'    model: openai:gpt-4o',
+			'  - id: a',
+			'    model: openai:gpt-4o-mini',
+		]);
 		const diagnostic = only(text, 'duplicate-variant');
 		assert.equal(diagnostic.line, 5);
 	});
@@ -251,18 +259,32 @@ describe('prompt file variables', () => {
 	});
 
 	test('declared variables need no diagnostic', () => {
-		const text = promptFile(['variables:', '  question:', '  tone: calm'], ['## system', 'Be {{tone}}.', '## user', '{{question}}']);
+		const text = promptFile(
+			['variables:', '  question:', '  tone: calm'],
+			['## system', 'Be {{tone}}.', '## user', '{{question}}'],
+		);
 		assert.deepEqual(readPromptFile(text).diagnostics, []);
 	});
 
 	test('defaults come from scalars and mappings', () => {
 		const text = promptFile(
-			['variables:', '  question:', '  tone: calm', '  count: 3', '  context:', '    default: none', '    description: Background'],
+			[
+				'variables:',
+				'  question:',
+				'  tone: calm',
+				'  count: 3',
+				'  context:',
+				'    default: none',
+				'    description: Background',
+			],
 			['## system', '{{tone}} {{count}} {{context}}', '## user', '{{question}}'],
 		);
 		const definition = readPromptFile(text);
 		assert.deepEqual(variableDefaults(definition), { tone: 'calm', count: '3', context: 'none' });
-		assert.equal(definition.options.variables.find((variable) => variable.name === 'context')?.description, 'Background');
+		assert.equal(
+			definition.options.variables.find((variable) => variable.name === 'context')?.description,
+			'Background',
+		);
 	});
 
 	test('list declares variables without defaults', () => {
@@ -288,7 +310,13 @@ describe('prompt file variables', () => {
 	});
 
 	test('variables of a variant system prompt count as used', () => {
-		const text = promptFile(['variables:', '  tone: calm', 'variants:', '  - model: openai:gpt-4o', '    system: Be {{tone}}.']);
+		const text = promptFile([
+			'variables:',
+			'  tone: calm',
+			'variants:',
+			'  - model: openai:gpt-4o',
+			'    system: Be {{tone}}.',
+		]);
 		assert.deepEqual(readPromptFile(text).diagnostics, []);
 	});
 });
@@ -317,7 +345,16 @@ describe('prompt file messages', () => {
 });
 
 describe('prompt file variants', () => {
-	const body = ['## system', 'Label {{kind}}.', '## user', 'Printer offline', '## assistant', 'hardware', '## user', '{{ticket}}'];
+	const body = [
+		'## system',
+		'Label {{kind}}.',
+		'## user',
+		'Printer offline',
+		'## assistant',
+		'hardware',
+		'## user',
+		'{{ticket}}',
+	];
 
 	test('body splits into system, examples and template', () => {
 		const parts = promptParts(readPromptFile(promptFile([], body)));
@@ -334,7 +371,9 @@ describe('prompt file variants', () => {
 	});
 
 	test('one variant for the file model', () => {
-		const definition = readPromptFile(promptFile(['name: Tickets', 'model: openai:gpt-4o', 'parameters: { temperature: 0 }'], body));
+		const definition = readPromptFile(
+			promptFile(['name: Tickets', 'model: openai:gpt-4o', 'parameters: { temperature: 0 }'], body),
+		);
 		const [variant, ...rest] = promptVariants(definition);
 		assert.equal(rest.length, 0);
 		assert.equal(variant.id, 'prompt');
@@ -386,9 +425,17 @@ describe('prompt file variants', () => {
 
 	test('few-shot source is inherited', () => {
 		const definition = readPromptFile(
-			promptFile(['model: openai:gpt-4o', 'fewShot: { file: train.jsonl, count: 5, pick: random, seed: 7 }'], body),
+			promptFile(
+				['model: openai:gpt-4o', 'fewShot: { file: train.jsonl, count: 5, pick: random, seed: 7 }'],
+				body,
+			),
 		);
-		assert.deepEqual(promptVariants(definition)[0].examplesFrom, { file: 'train.jsonl', count: 5, pick: 'random', seed: 7 });
+		assert.deepEqual(promptVariants(definition)[0].examplesFrom, {
+			file: 'train.jsonl',
+			count: 5,
+			pick: 'random',
+			seed: 7,
+		});
 	});
 
 	test('rendered messages fill the variables', () => {
@@ -411,7 +458,9 @@ describe('prompt file variants', () => {
 	});
 
 	test('compare arguments carry variants and defaults', () => {
-		const definition = readPromptFile(promptFile(['model: openai:gpt-4o', 'variables:', '  kind: tickets', '  ticket:'], body));
+		const definition = readPromptFile(
+			promptFile(['model: openai:gpt-4o', 'variables:', '  kind: tickets', '  ticket:'], body),
+		);
 		const args = compareArguments(definition, undefined, 'file:///data.jsonl');
 		assert.equal(args.variants?.length, 1);
 		assert.deepEqual(args.input, { kind: 'tickets' });

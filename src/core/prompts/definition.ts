@@ -106,7 +106,8 @@ function checkMessages(text: string, messages: PromptMessage[], index: LineIndex
 			...headingRange(messages[messages.length - 1]),
 			severity: 'warning',
 			code: 'no-user-message',
-			message: 'The prompt has no "## user" message, so a dataset\'s {{input}} is sent as the user message. Add "## user" with the text to send.',
+			message:
+				'The prompt has no "## user" message, so a dataset\'s {{input}} is sent as the user message. Add "## user" with the text to send.',
 		});
 	}
 	messages.forEach((message, position) => {
@@ -115,7 +116,8 @@ function checkMessages(text: string, messages: PromptMessage[], index: LineIndex
 				...headingRange(message),
 				severity: 'warning',
 				code: 'misplaced-system',
-				message: 'Only a system message at the start is sent. Move this one to the top, or merge it into the first.',
+				message:
+					'Only a system message at the start is sent. Move this one to the top, or merge it into the first.',
 			});
 		} else if (lastUser !== -1 && position > lastUser) {
 			diagnostics.push({

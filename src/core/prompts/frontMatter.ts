@@ -95,7 +95,8 @@ export function readFrontMatter(
 			...index.range(0, 3),
 			severity: 'error',
 			code: 'unclosed-front-matter',
-			message: 'The front matter has no closing "---" line, so the whole file is read as YAML. Add "---" after it.',
+			message:
+				'The front matter has no closing "---" line, so the whole file is read as YAML. Add "---" after it.',
 		});
 		return { options, diagnostics: reader.diagnostics, foreign: false };
 	}
@@ -129,7 +130,10 @@ function isForeign(root: Node): boolean {
 		return false;
 	}
 	const keys = root.items.map((pair) => scalarValue(pair.key as ValueNode));
-	return keys.some((key) => COPILOT_KEYS.includes(key as string)) && !keys.some((key) => OWN_KEYS.includes(key as string));
+	return (
+		keys.some((key) => COPILOT_KEYS.includes(key as string)) &&
+		!keys.some((key) => OWN_KEYS.includes(key as string))
+	);
 }
 
 function readTopLevel(reader: YamlReader, entry: MapEntry, options: PromptOptions, context: PromptCheckContext): void {
@@ -157,7 +161,12 @@ function readTopLevel(reader: YamlReader, entry: MapEntry, options: PromptOption
 	}
 }
 
-function readModel(reader: YamlReader, entry: MapEntry, where: string, context: PromptCheckContext): string | undefined {
+function readModel(
+	reader: YamlReader,
+	entry: MapEntry,
+	where: string,
+	context: PromptCheckContext,
+): string | undefined {
 	const model = reader.string(entry, where);
 	if (model === undefined) {
 		return undefined;
@@ -225,7 +234,11 @@ function readFewShot(reader: YamlReader, entry: MapEntry, where: string): FewSho
 	}
 	const missing = ['file', 'count'].filter((key) => !node.has(key));
 	if (missing.length > 0) {
-		reader.report(entry.keyNode, 'missing-key', `${where} needs ${missing.map((key) => `"${key}"`).join(' and ')}.`);
+		reader.report(
+			entry.keyNode,
+			'missing-key',
+			`${where} needs ${missing.map((key) => `"${key}"`).join(' and ')}.`,
+		);
 		return undefined;
 	}
 	if (source.file === undefined || source.count === undefined) {
@@ -244,7 +257,11 @@ function readVariables(reader: YamlReader, entry: MapEntry): PromptVariable[] {
 		return variables;
 	}
 	if (!isMap(entry.value)) {
-		reader.report(entry.value, 'invalid-type', `variables must be a mapping of names to defaults, not ${describeNode(entry.value)}.`);
+		reader.report(
+			entry.value,
+			'invalid-type',
+			`variables must be a mapping of names to defaults, not ${describeNode(entry.value)}.`,
+		);
 		return variables;
 	}
 	for (const pair of entry.value.items) {
@@ -267,7 +284,11 @@ function readVariableList(reader: YamlReader, items: ValueNode[]): PromptVariabl
 	for (const item of items) {
 		const name = scalarValue(item);
 		if (!isScalar(item) || typeof name !== 'string') {
-			reader.report(item as Node, 'invalid-type', `Each item of variables must be a variable name, not ${describeNode(item)}.`);
+			reader.report(
+				item as Node,
+				'invalid-type',
+				`Each item of variables must be a variable name, not ${describeNode(item)}.`,
+			);
 			continue;
 		}
 		if (checkVariableName(reader, item, name)) {
@@ -324,7 +345,11 @@ function readDefault(reader: YamlReader, entry: MapEntry, where: string): string
 
 function readVariants(reader: YamlReader, entry: MapEntry, context: PromptCheckContext): PromptVariantEntry[] {
 	if (!isSeq(entry.value)) {
-		reader.report(entry.value ?? entry.keyNode, 'invalid-type', `variants must be a list of variants, not ${describeNode(entry.value)}.`);
+		reader.report(
+			entry.value ?? entry.keyNode,
+			'invalid-type',
+			`variants must be a list of variants, not ${describeNode(entry.value)}.`,
+		);
 		return [];
 	}
 	const items = entry.value.items as ValueNode[];
@@ -336,13 +361,21 @@ function readVariants(reader: YamlReader, entry: MapEntry, context: PromptCheckC
 	items.forEach((item, position) => {
 		const where = `variants[${position}]`;
 		if (!isMap(item)) {
-			reader.report((item ?? entry.value) as Node, 'invalid-type', `${where} must be a mapping with a model, not ${describeNode(item)}.`);
+			reader.report(
+				(item ?? entry.value) as Node,
+				'invalid-type',
+				`${where} must be a mapping with a model, not ${describeNode(item)}.`,
+			);
 			return;
 		}
 		const variant = readVariant(reader, item, where, position, context);
 		if (ids.has(variant.id)) {
 			const idNode = item.get('id', true) as Node | undefined;
-			reader.report(idNode ?? item, 'duplicate-variant', `Two variants have the id "${variant.id}". Give each variant its own id.`);
+			reader.report(
+				idNode ?? item,
+				'duplicate-variant',
+				`Two variants have the id "${variant.id}". Give each variant its own id.`,
+			);
 		}
 		ids.add(variant.id);
 		variants.push(variant);
@@ -350,7 +383,13 @@ function readVariants(reader: YamlReader, entry: MapEntry, context: PromptCheckC
 	return variants;
 }
 
-function readVariant(reader: YamlReader, node: Node, where: string, position: number, context: PromptCheckContext): PromptVariantEntry {
+function readVariant(
+	reader: YamlReader,
+	node: Node,
+	where: string,
+	position: number,
+	context: PromptCheckContext,
+): PromptVariantEntry {
 	const variant: PromptVariantEntry = { id: `variant-${position + 1}`, examples: true, parameters: {} };
 	for (const field of reader.entries(node, where, VARIANT_KEYS, node)) {
 		const path = `${where}.${field.key}`;

@@ -36,7 +36,9 @@ export function checkModelId(model: string, providers: readonly ProviderRef[] | 
 	const message =
 		`Unknown provider "${parsed.providerId}" in the model "${model}". Configured providers: ${configured}. ` +
 		'Add the provider to the llmLab.providers setting, or start the model id with one of these.';
-	const closeIds = providers.filter((provider) => editDistance(parsed.providerId.toLowerCase(), provider.id.toLowerCase()) <= 2);
+	const closeIds = providers.filter(
+		(provider) => editDistance(parsed.providerId.toLowerCase(), provider.id.toLowerCase()) <= 2,
+	);
 	if (closeIds.length === 1) {
 		const id = closeIds[0].id;
 		return {
@@ -61,7 +63,9 @@ const OLLAMA_TAGGED = /^[^:]+:(latest|\d+(\.\d+)?[bm]\b.*)$/i;
 function likelyProvider(name: string, providers: readonly ProviderRef[] | undefined): ProviderRef | undefined {
 	const all = providers ?? [];
 	if (lookupModel(name)) {
-		const openai = providers ? all.filter((provider) => provider.kind === 'openai') : [{ id: 'openai', kind: 'openai' as const }];
+		const openai = providers
+			? all.filter((provider) => provider.kind === 'openai')
+			: [{ id: 'openai', kind: 'openai' as const }];
 		return openai.find((provider) => provider.id === 'openai') ?? openai[0];
 	}
 	const ollama = all.filter((provider) => provider.kind === 'ollama');

@@ -65,7 +65,10 @@ export interface FrontMatterBlock {
 	closed: boolean;
 }
 
-/** Returns the front matter block, or undefined when the first line is not `---`. Same rule as `findMarkdownHeadings`. */
+/**
+ * Returns the front matter block, or undefined when the first line is not `---`. The rule is the one
+ * `findMarkdownHeadings` follows.
+ */
 export function findFrontMatter(text: string): FrontMatterBlock | undefined {
 	let start: number | undefined;
 	for (const line of textLines(text)) {

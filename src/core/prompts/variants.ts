@@ -28,7 +28,10 @@ export interface CompareModelsArguments {
 	datasetUri?: string;
 }
 
-/** Splits the messages into system prompt, few-shot examples and template. Messages after the last user one are left out. */
+/**
+ * Splits the messages into system prompt, few-shot examples and template, leaving out those after the last user
+ * message.
+ */
 export function promptParts(definition: PromptDefinition): PromptParts {
 	const { messages } = definition;
 	const lastUser = messages.map((message) => message.role).lastIndexOf('user');
@@ -81,7 +84,12 @@ function variantEntries(definition: PromptDefinition): PromptVariantEntry[] {
 	return variants.length > 0 ? variants : [{ id: 'prompt', examples: true, parameters: {} }];
 }
 
-function toVariant(entry: PromptVariantEntry, definition: PromptDefinition, parts: PromptParts, model: string): Variant {
+function toVariant(
+	entry: PromptVariantEntry,
+	definition: PromptDefinition,
+	parts: PromptParts,
+	model: string,
+): Variant {
 	const { options } = definition;
 	const label = entry.label ?? (options.variants.length > 0 ? entry.id : (options.name ?? model));
 	const variant: Variant = { id: entry.id, label, model };
@@ -147,8 +155,15 @@ export function previewMessages(definition: PromptDefinition): ChatMessage[] {
 }
 
 /** Builds the arguments of `llmLab.compareModels`: the variants and the defaults as the input's values. */
-export function compareArguments(definition: PromptDefinition, fallbackModel?: string, datasetUri?: string): CompareModelsArguments {
-	const args: CompareModelsArguments = { variants: promptVariants(definition, fallbackModel), input: variableDefaults(definition) };
+export function compareArguments(
+	definition: PromptDefinition,
+	fallbackModel?: string,
+	datasetUri?: string,
+): CompareModelsArguments {
+	const args: CompareModelsArguments = {
+		variants: promptVariants(definition, fallbackModel),
+		input: variableDefaults(definition),
+	};
 	if (datasetUri !== undefined) {
 		args.datasetUri = datasetUri;
 	}

@@ -38,7 +38,13 @@ export class YamlReader {
 		return this.index.range(start, end);
 	}
 
-	report(node: Node, code: string, message: string, severity: Diagnostic['severity'] = 'error', fix?: QuickFix): void {
+	report(
+		node: Node,
+		code: string,
+		message: string,
+		severity: Diagnostic['severity'] = 'error',
+		fix?: QuickFix,
+	): void {
 		const { start, end } = this.offsets(node);
 		this.diagnostics.push({ ...this.index.range(start, end), severity, code, message, fix });
 	}
@@ -80,7 +86,11 @@ export class YamlReader {
 			return [];
 		}
 		if (!isMap(node)) {
-			this.report(node, 'invalid-type', `${where} must be a mapping of keys to values, not ${describeNode(node)}.`);
+			this.report(
+				node,
+				'invalid-type',
+				`${where} must be a mapping of keys to values, not ${describeNode(node)}.`,
+			);
 			return [];
 		}
 		const entries: MapEntry[] = [];
@@ -104,7 +114,13 @@ export class YamlReader {
 		const suggestion = closestKey(key, known);
 		const hint = suggestion ? ` Did you mean "${suggestion}"?` : '';
 		const fix = suggestion ? this.replacement(keyNode, `Change the key to "${suggestion}"`, suggestion) : undefined;
-		this.report(keyNode, 'unknown-key', `Unknown key "${key}" in ${where}.${hint} Known keys: ${known.join(', ')}.`, 'error', fix);
+		this.report(
+			keyNode,
+			'unknown-key',
+			`Unknown key "${key}" in ${where}.${hint} Known keys: ${known.join(', ')}.`,
+			'error',
+			fix,
+		);
 	}
 
 	string(entry: MapEntry, where: string): string | undefined {
@@ -112,7 +128,11 @@ export class YamlReader {
 		if (typeof value === 'string') {
 			return value;
 		}
-		this.report(entry.value ?? entry.keyNode, 'invalid-type', `${where} must be a string, not ${describeNode(entry.value)}.`);
+		this.report(
+			entry.value ?? entry.keyNode,
+			'invalid-type',
+			`${where} must be a string, not ${describeNode(entry.value)}.`,
+		);
 		return undefined;
 	}
 
@@ -121,21 +141,37 @@ export class YamlReader {
 		if (typeof value === 'boolean') {
 			return value;
 		}
-		this.report(entry.value ?? entry.keyNode, 'invalid-type', `${where} must be true or false, not ${describeNode(entry.value)}.`);
+		this.report(
+			entry.value ?? entry.keyNode,
+			'invalid-type',
+			`${where} must be true or false, not ${describeNode(entry.value)}.`,
+		);
 		return undefined;
 	}
 
 	/** Reads a number, checking that it is an integer when `integer` is set and within `min` and `max`. */
-	number(entry: MapEntry, where: string, limits: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
+	number(
+		entry: MapEntry,
+		where: string,
+		limits: { integer?: boolean; min?: number; max?: number } = {},
+	): number | undefined {
 		const value = scalarValue(entry.value);
 		const kind = limits.integer ? 'an integer' : 'a number';
 		const bounds = describeBounds(limits.min, limits.max);
 		if (typeof value !== 'number' || !Number.isFinite(value) || (limits.integer && !Number.isInteger(value))) {
-			this.report(entry.value ?? entry.keyNode, 'invalid-type', `${where} must be ${kind}${bounds}, not ${describeNode(entry.value)}.`);
+			this.report(
+				entry.value ?? entry.keyNode,
+				'invalid-type',
+				`${where} must be ${kind}${bounds}, not ${describeNode(entry.value)}.`,
+			);
 			return undefined;
 		}
 		if ((limits.min !== undefined && value < limits.min) || (limits.max !== undefined && value > limits.max)) {
-			this.report(entry.value ?? entry.keyNode, 'invalid-value', `${where} must be ${kind}${bounds}, not ${value}.`);
+			this.report(
+				entry.value ?? entry.keyNode,
+				'invalid-value',
+				`${where} must be ${kind}${bounds}, not ${value}.`,
+			);
 			return undefined;
 		}
 		return value;
@@ -148,7 +184,11 @@ export class YamlReader {
 			return value as T;
 		}
 		const options = allowed.map((option) => `"${option}"`).join(' or ');
-		this.report(entry.value ?? entry.keyNode, 'invalid-value', `${where} must be ${options}, not ${describeNode(entry.value)}.`);
+		this.report(
+			entry.value ?? entry.keyNode,
+			'invalid-value',
+			`${where} must be ${options}, not ${describeNode(entry.value)}.`,
+		);
 		return undefined;
 	}
 
@@ -160,9 +200,15 @@ export class YamlReader {
 		}
 		const node = entry.value;
 		const items = isSeq(node) ? (node.items as ValueNode[]) : undefined;
-		const strings = items?.map((item) => scalarValue(item)).filter((item): item is string => typeof item === 'string');
+		const strings = items
+			?.map((item) => scalarValue(item))
+			.filter((item): item is string => typeof item === 'string');
 		if (!node || !items || !strings || strings.length !== items.length) {
-			this.report(node ?? entry.keyNode, 'invalid-type', `${where} must be a string or a list of strings, not ${describeNode(node)}.`);
+			this.report(
+				node ?? entry.keyNode,
+				'invalid-type',
+				`${where} must be a string or a list of strings, not ${describeNode(node)}.`,
+			);
 			return undefined;
 		}
 		if (strings.length > maxItems) {

@@ -1,7 +1,8 @@
 /**
  * Validation of a dataset's text in chunks of lines, yielding to the event loop between chunks so that a large file
- * blocks the extension host for one chunk at a time, not for the whole file. Each chunk goes through the comparison engine's own checks, and the line numbers of
- * its diagnostics are moved to the file's. Nothing here imports `vscode`, so unit tests run it in plain Node.
+ * blocks the extension host for one chunk at a time, not for the whole file. Each chunk goes through the comparison
+ * engine's own checks, and the line numbers of its diagnostics are moved to the file's. Nothing here imports
+ * `vscode`, so unit tests run it in plain Node.
  */
 
 import { parseDataset } from '../../core/compare/dataset';
@@ -46,7 +47,7 @@ export function datasetKindOf(fileName: string, text: string): DatasetKind | und
 		return undefined;
 	}
 	let seen = 0;
-	for (let start = 0; start < text.length && seen < SNIFF_LINES; ) {
+	for (let start = 0; start < text.length && seen < SNIFF_LINES;) {
 		const newline = text.indexOf('\n', start);
 		const line = text.slice(start, newline === -1 ? text.length : newline).replace(/^\uFEFF/, '');
 		start = newline === -1 ? text.length : newline + 1;
@@ -95,7 +96,10 @@ interface Chunk {
 	text: string;
 	/** Added to a diagnostic's line in `text` to give its line in the file. */
 	lineOffset: number;
-	/** 1-based file line of the chunk's first own line; a diagnostic on a line before it (a copied header) moves there. */
+	/**
+	 * 1-based file line of the chunk's first own line. A diagnostic on a line before it, in a copied header, moves
+	 * there.
+	 */
 	firstLine: number;
 }
 

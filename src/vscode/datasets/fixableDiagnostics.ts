@@ -21,7 +21,9 @@ interface Published {
  * kind in the file when there are several.
  */
 export class FixableDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
-	static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+	static readonly metadata: vscode.CodeActionProviderMetadata = {
+		providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+	};
 	private readonly collection: vscode.DiagnosticCollection;
 	private readonly published = new Map<string, Published>();
 	private readonly disposables: vscode.Disposable[] = [];
@@ -99,7 +101,8 @@ export class FixableDiagnostics implements vscode.CodeActionProvider, vscode.Dis
 export function toVscodeDiagnostic(document: vscode.TextDocument, diagnostic: Diagnostic): vscode.Diagnostic {
 	const start = document.validatePosition(new vscode.Position(diagnostic.line - 1, diagnostic.column - 1));
 	const end = document.validatePosition(new vscode.Position(diagnostic.endLine - 1, diagnostic.endColumn - 1));
-	const severity = diagnostic.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+	const severity =
+		diagnostic.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
 	const result = new vscode.Diagnostic(new vscode.Range(start, end), diagnostic.message, severity);
 	result.source = DIAGNOSTIC_SOURCE;
 	result.code = diagnostic.code;
@@ -111,7 +114,10 @@ function fixRange(fix: QuickFix): vscode.Range {
 }
 
 function fixAllAction(document: vscode.TextDocument, fixes: PublishedFix[]): vscode.CodeAction {
-	const action = new vscode.CodeAction(`Fix All ${fixes.length} Like This in the File`, vscode.CodeActionKind.QuickFix);
+	const action = new vscode.CodeAction(
+		`Fix All ${fixes.length} Like This in the File`,
+		vscode.CodeActionKind.QuickFix,
+	);
 	action.edit = new vscode.WorkspaceEdit();
 	for (const { fix } of fixes) {
 		action.edit.replace(document.uri, fixRange(fix), fix.newText);

@@ -21,7 +21,10 @@ export interface DatasetDiagnosticsServices {
  * Registers diagnostics for JSONL and CSV datasets. The comparison engine's validation runs when a dataset is opened
  * and after edits, and its diagnostics that carry a fix, such as a misspelt role or a trailing comma, get a quick fix.
  */
-export function registerDatasetDiagnostics(context: vscode.ExtensionContext, services: DatasetDiagnosticsServices): void {
+export function registerDatasetDiagnostics(
+	context: vscode.ExtensionContext,
+	services: DatasetDiagnosticsServices,
+): void {
 	context.subscriptions.push(new DatasetDiagnostics(services.logger));
 }
 
@@ -105,10 +108,15 @@ class DatasetDiagnostics implements vscode.Disposable {
 			if (!result || signal.aborted || document.isClosed || document.version !== version) {
 				return;
 			}
-			const extra = result.total > result.diagnostics.length ? [capNotice(document, result.diagnostics.length, result.total)] : [];
+			const extra =
+				result.total > result.diagnostics.length
+					? [capNotice(document, result.diagnostics.length, result.total)]
+					: [];
 			this.fixable.set(document, result.diagnostics, extra);
 			const elapsed = (performance.now() - started).toFixed(0);
-			this.logger.debug(`Validated ${document.uri.toString()} as ${kind} in ${elapsed} ms: ${result.total} problems.`);
+			this.logger.debug(
+				`Validated ${document.uri.toString()} as ${kind} in ${elapsed} ms: ${result.total} problems.`,
+			);
 		} catch (error) {
 			this.logger.error(`Validating the dataset ${document.uri.toString()} failed: ${String(error)}`);
 		}

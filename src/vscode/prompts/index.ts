@@ -31,7 +31,9 @@ export function registerPromptFiles(context: vscode.ExtensionContext, services: 
 	const commandServices = { ...services, files };
 	context.subscriptions.push(
 		vscode.commands.registerCommand(RUN_PROMPT_COMMAND, (uri?: vscode.Uri) => runPromptFile(commandServices, uri)),
-		vscode.commands.registerCommand(COMPARE_PROMPT_COMMAND, (uri?: vscode.Uri) => comparePromptFile(commandServices, uri)),
+		vscode.commands.registerCommand(COMPARE_PROMPT_COMMAND, (uri?: vscode.Uri) =>
+			comparePromptFile(commandServices, uri),
+		),
 		vscode.commands.registerCommand(NEW_PROMPT_FILE_COMMAND, (uri?: vscode.Uri) => newPromptFile(registry, uri)),
 	);
 }

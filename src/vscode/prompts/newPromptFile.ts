@@ -16,7 +16,9 @@ export async function newPromptFile(registry: ModelRegistry, target?: vscode.Uri
 		return;
 	}
 	if (await exists(uri)) {
-		void vscode.window.showErrorMessage(`LLM Lab: ${vscode.workspace.asRelativePath(uri)} already exists. Choose another name.`);
+		void vscode.window.showErrorMessage(
+			`LLM Lab: ${vscode.workspace.asRelativePath(uri)} already exists. Choose another name.`,
+		);
 		return;
 	}
 	await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
@@ -28,7 +30,10 @@ async function askForUri(): Promise<vscode.Uri | undefined> {
 	const active = vscode.window.activeTextEditor?.document.uri;
 	const folder = (active && vscode.workspace.getWorkspaceFolder(active)) ?? vscode.workspace.workspaceFolders?.[0];
 	if (!folder) {
-		const chosen = await vscode.window.showSaveDialog({ title: 'LLM Lab: New Prompt File', filters: { 'Prompt files': ['md'] } });
+		const chosen = await vscode.window.showSaveDialog({
+			title: 'LLM Lab: New Prompt File',
+			filters: { 'Prompt files': ['md'] },
+		});
 		return chosen && vscode.Uri.joinPath(chosen, '..', promptFileName(chosen.path.split('/').pop() ?? ''));
 	}
 	const name = await vscode.window.showInputBox({

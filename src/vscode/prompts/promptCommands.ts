@@ -5,7 +5,13 @@ import { loadFewShot } from '../../core/compare/variantsFile';
 import { CompareInputError, TemplateVariableError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { PromptDefinition } from '../../core/prompts/definition';
-import { compareArguments, missingVariables, promptVariants, renderVariant, variableDefaults } from '../../core/prompts/variants';
+import {
+	compareArguments,
+	missingVariables,
+	promptVariants,
+	renderVariant,
+	variableDefaults,
+} from '../../core/prompts/variants';
 import type { ChatController } from '../chat/chatController';
 import type { ChatViewProvider } from '../chat/chatView';
 import type { ModelRegistry } from '../models';
@@ -27,6 +33,8 @@ export interface PromptCommandServices {
  * Runs a prompt file in the chat as a new conversation: its system message becomes the conversation's system prompt,
  * its few-shot messages the history, and its last user message is sent, so the reply streams at once. The file's
  * model (its first variant's) is selected first. Variables without a default are asked for.
+ * NOTE: the chat sends with the llmLab.temperature and llmLab.maxTokens settings, so the file's `parameters` apply
+ * only in the Compare panel.
  */
 export async function runPromptFile(services: PromptCommandServices, uri?: vscode.Uri): Promise<void> {
 	const document = await promptDocument(uri);
@@ -86,8 +94,14 @@ export async function comparePromptFile(services: PromptCommandServices, uri?: v
 	}
 	let args;
 	try {
-		args = compareArguments(definition, services.registry.selectedModelId(), await datasetUri(document, definition));
-		args.variants = await Promise.all((args.variants ?? []).map((variant) => withFewShotExamples(document, variant)));
+		args = compareArguments(
+			definition,
+			services.registry.selectedModelId(),
+			await datasetUri(document, definition),
+		);
+		args.variants = await Promise.all(
+			(args.variants ?? []).map((variant) => withFewShotExamples(document, variant)),
+		);
 	} catch (error) {
 		if (error instanceof CompareInputError) {
 			void vscode.window.showErrorMessage(`LLM Lab: ${error.message}`);
@@ -108,14 +122,22 @@ export async function comparePromptFile(services: PromptCommandServices, uri?: v
 async function promptDocument(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
 	const document = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
 	if (!document || !isPromptDocument(document)) {
-		void vscode.window.showInformationMessage('LLM Lab: open a *.prompt.md file first, then run this command again.');
+		void vscode.window.showInformationMessage(
+			'LLM Lab: open a *.prompt.md file first, then run this command again.',
+		);
 		return undefined;
 	}
 	return document;
 }
 
-/** Returns the definition when it has no errors. Otherwise shows how many there are, with a button for the Problems view. */
-function checkedDefinition(services: PromptCommandServices, document: vscode.TextDocument): PromptDefinition | undefined {
+/**
+ * Returns the definition when it has no errors. Otherwise shows how many there are, with a button for the Problems
+ * view.
+ */
+function checkedDefinition(
+	services: PromptCommandServices,
+	document: vscode.TextDocument,
+): PromptDefinition | undefined {
 	const definition = services.files.definitionOf(document);
 	const file = vscode.workspace.asRelativePath(document.uri);
 	if (definition.foreign) {
@@ -127,11 +149,13 @@ function checkedDefinition(services: PromptCommandServices, document: vscode.Tex
 	const errors = definition.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
 	if (errors > 0) {
 		const problems = errors === 1 ? 'an error' : `${errors} errors`;
-		void vscode.window.showErrorMessage(`LLM Lab: ${file} has ${problems}. Fix it first.`, 'Show Problems').then((choice) => {
-			if (choice === 'Show Problems') {
-				void vscode.commands.executeCommand('workbench.actions.view.problems');
-			}
-		});
+		void vscode.window
+			.showErrorMessage(`LLM Lab: ${file} has ${problems}. Fix it first.`, 'Show Problems')
+			.then((choice) => {
+				if (choice === 'Show Problems') {
+					void vscode.commands.executeCommand('workbench.actions.view.problems');
+				}
+			});
 		return undefined;
 	}
 	return definition;
@@ -168,7 +192,7 @@ async function withFewShotExamples(document: vscode.TextDocument, variant: Varia
 	return { ...variant, examples: [...(variant.examples ?? []), ...examples] };
 }
 
-/** Returns the URI of the file's dataset, resolved against its folder. Throws `CompareInputError` when it is missing. */
+/** Returns the URI of the file's dataset, resolved against its folder. Throws `CompareInputError` when it is absent. */
 async function datasetUri(document: vscode.TextDocument, definition: PromptDefinition): Promise<string | undefined> {
 	const dataset = definition.options.dataset;
 	if (dataset === undefined) {
@@ -178,7 +202,10 @@ async function datasetUri(document: vscode.TextDocument, definition: PromptDefin
 	try {
 		await vscode.workspace.fs.stat(uri);
 	} catch {
-		throw new CompareInputError(`The dataset ${dataset} of the prompt file was not found at ${uri.fsPath}.`, uri.fsPath);
+		throw new CompareInputError(
+			`The dataset ${dataset} of the prompt file was not found at ${uri.fsPath}.`,
+			uri.fsPath,
+		);
 	}
 	return uri.toString();
 }

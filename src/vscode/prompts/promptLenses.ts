@@ -73,14 +73,16 @@ export class PromptLenses implements vscode.CodeLensProvider, vscode.Disposable 
 		const tokenizer = this.tokenizerFor(definition);
 		try {
 			const messages = previewMessages(definition);
-			const counts = await Promise.all(messages.map((message) => this.counter.count(message.content, tokenizer.encoding)));
+			const counts = await Promise.all(
+				messages.map((message) => this.counter.count(message.content, tokenizer.encoding)),
+			);
 			if (token.isCancellationRequested) {
 				return lens;
 			}
 			const framing = chatFramingTokens(messages.length);
 			const total = counts.reduce((sum, count) => sum + count, framing);
 			const model = tokenizer.modelId ?? 'no selected model';
-			const estimate = tokenizer.exact ? '' : ' (an estimate: not the model\'s own tokenizer)';
+			const estimate = tokenizer.exact ? '' : " (an estimate: not the model's own tokenizer)";
 			lens.command = {
 				title: `${formatCountFor(tokenizer, total)} tokens`,
 				tooltip:

@@ -31,9 +31,13 @@ export async function startConversation(
 	conversation.title = title;
 	conversation.systemPrompt = system;
 	conversation.messages.push(
-		...turns.slice(0, -1).map(
-			(message): StoredMessage => ({ id: randomUUID(), role: message.role, content: message.content, status: 'done', createdAt: now }),
-		),
+		...turns.slice(0, -1).map((message): StoredMessage => ({
+			id: randomUUID(),
+			role: message.role,
+			content: message.content,
+			status: 'done',
+			createdAt: now,
+		})),
 	);
 	await controller.showActive();
 	await controller.handle({ type: 'chat/send', conversationId: conversation.id, text: last.content });
