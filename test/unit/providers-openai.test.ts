@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
@@ -406,5 +408,65 @@ describe('OpenAI provider connection', () => {
 		assert.ok(error.message.includes(baseUrl));
 		assert.ok(error.message.includes('llmLab.providers'));
 		await assert.rejects(providerFor(baseUrl).listModels(), ConnectionError);
+	});
+});
+
+/** Starts a bare HTTP server on 127.0.0.1 whose handler writes every response, for servers the fake does not model. */
+async function startRawServer(
+	handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+	const server = createServer((request, response) => {
+		request.resume();
+		request.on('end', () => handler(request, response));
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		baseUrl: `http://127.0.0.1:${port}/v1`,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
+
+describe('OpenAI provider unstreamed replies', () => {
+	test('JSON body to a streamed request is read whole', async () => {
+		const completion = {
+			id: 'chatcmpl-1',
+			object: 'chat.completion',
+			choices: [{ index: 0, message: { role: 'assistant', content: 'Whole reply.' }, finish_reason: 'length' }],
+			usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 },
+		};
+		const server = await startRawServer((_request, response) => {
+			response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+			response.end(JSON.stringify(completion));
+		});
+		try {
+			const chunks = await collect(providerFor(server.baseUrl, null).streamChat(chatRequest()));
+			assert.equal(textOf(chunks), 'Whole reply.');
+			assert.deepEqual(chunks.slice(-2), [
+				{ type: 'usage', usage: { promptTokens: 7, completionTokens: 3 } },
+				{ type: 'finish', reason: 'length' },
+			]);
+		} finally {
+			await server.stop();
+		}
+	});
+
+	test('HTML body gives BadResponseError naming it', async () => {
+		const server = await startRawServer((_request, response) => {
+			response.writeHead(200, { 'content-type': 'text/html' });
+			response.end('<html><body>Welcome</body></html>');
+		});
+		try {
+			const { error } = await collectUntilError(providerFor(server.baseUrl, null).streamChat(chatRequest()));
+			assert.ok(error instanceof BadResponseError, `got ${String(error)}`);
+			assert.match(error.message, /content type "text\/html"/);
+			assert.match(error.message, /not point at an OpenAI-compatible API/);
+		} finally {
+			await server.stop();
+		}
 	});
 });

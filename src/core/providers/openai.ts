@@ -68,7 +68,24 @@ class StreamingRejected extends Error {
 	}
 }
 
+/**
+ * Thrown by the fetch wrapper when a streamed request got one JSON `chat.completion` body, because the server ignored
+ * `stream: true`. The provider reads it as a complete reply instead of an event stream.
+ */
+class CompleteReply extends Error {
+	constructor(readonly body: unknown) {
+		super('The server sent a complete reply to a streamed request.');
+	}
+}
+
 type OpenAIAPIError = InstanceType<typeof OpenAIClient.APIError>;
+
+/** The first choice of a `chat.completion` body, with the fields the provider reads. */
+interface CompletionChoice {
+	message?: { content?: unknown };
+	logprobs?: unknown;
+	finish_reason?: unknown;
+}
 
 interface RequestContext {
 	url: string;
@@ -191,6 +208,7 @@ export class OpenAIProvider implements ChatProvider {
 		const model = this.createModel(request, true, watch);
 		let finishReason: FinishReason | undefined;
 		let deltaCount = 0;
+		let complete: CompleteReply | undefined;
 
 		try {
 			const stream = await model.stream(toLangChainMessages(request.messages), {
@@ -221,9 +239,17 @@ export class OpenAIProvider implements ChatProvider {
 				}
 			}
 		} catch (error) {
-			throw this.streamError(error, watch, request, context, deltaCount === 0);
+			complete = findInCauses(error, (value): value is CompleteReply => value instanceof CompleteReply);
+			if (!complete) {
+				throw this.streamError(error, watch, request, context, deltaCount === 0);
+			}
 		} finally {
 			watch.dispose();
+		}
+
+		if (complete) {
+			yield* this.completionChunks(complete.body, request, context);
+			return;
 		}
 
 		if (watch.stalled || request.signal?.aborted) {
@@ -270,6 +296,35 @@ export class OpenAIProvider implements ChatProvider {
 		yield { type: 'finish', reason: typeof reason === 'string' ? toFinishReason(reason) : 'unknown' };
 	}
 
+	/** Turns a whole `chat.completion` body into chunks: text, log-probabilities, usage and finish reason. */
+	private *completionChunks(body: unknown, request: ChatRequest, context: RequestContext): Iterable<ChatChunk> {
+		const choice = (body as { choices?: unknown } | null)?.choices;
+		const first = Array.isArray(choice) ? (choice[0] as CompletionChoice | undefined) : undefined;
+		if (typeof first !== 'object' || first === null) {
+			throw new BadResponseError(
+				`The reply from ${context.url} for model "${request.model}" is JSON without a "choices" array. Check that ` +
+					`the base URL of provider "${this.config.id}" in the llmLab.providers setting points to an ` +
+					'OpenAI-compatible API (it usually ends in /v1).',
+				this.errorOptions(context),
+			);
+		}
+		const text = typeof first.message?.content === 'string' ? first.message.content : '';
+		if (text !== '') {
+			yield { type: 'delta', text };
+		}
+		const tokens = request.logprobs ? toTokenLogprobs(first.logprobs) : undefined;
+		if (tokens) {
+			yield { type: 'logprobs', tokens };
+		}
+		const usage = (body as { usage?: { prompt_tokens?: number; completion_tokens?: number } }).usage;
+		const counts = toUsage({ input_tokens: usage?.prompt_tokens, output_tokens: usage?.completion_tokens });
+		if (counts) {
+			yield { type: 'usage', usage: counts };
+		}
+		const reason = first.finish_reason;
+		yield { type: 'finish', reason: typeof reason === 'string' ? toFinishReason(reason) : 'unknown' };
+	}
+
 	/**
 	 * Builds the LangChain model for one request. `ChatOpenAICompletions` is used instead of `ChatOpenAI` because
 	 * `ChatOpenAI` switches some model names (such as `*codex*`) to the Responses API, which compatible servers lack.
@@ -298,11 +353,13 @@ export class OpenAIProvider implements ChatProvider {
 
 	/**
 	 * Wraps fetch so that the key goes only to the configured base URL, and so that streamed bodies report cut
-	 * connections and malformed events as named errors and restart the stall timer on every byte.
+	 * connections and malformed events as named errors and restart the stall timer on every byte. A 200 response to a
+	 * streamed request that is not an event stream is read by `readUnstreamedBody`.
 	 */
 	private scopedFetch(watch: StreamWatch | undefined, request?: ChatRequest): typeof fetch {
 		return async (input, init) => {
 			const url = requestUrl(input);
+			const context = { url, model: request?.model };
 			const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
 			headers.delete('authorization');
 			if (this.apiKey !== undefined && isUnderBaseUrl(url, this.baseUrl)) {
@@ -316,13 +373,15 @@ export class OpenAIProvider implements ChatProvider {
 				if (init?.signal?.aborted) {
 					throw error;
 				}
-				throw this.connectionError(error, { url, model: request?.model });
+				throw this.connectionError(error, context);
 			}
-			const isEventStream = response.headers.get('content-type')?.includes('text/event-stream') ?? false;
-			if (!response.ok || !isEventStream || watch === undefined) {
+			const contentType = response.headers.get('content-type') ?? '';
+			if (!response.ok || watch === undefined) {
 				return response;
 			}
-			const context = { url, model: request?.model };
+			if (!contentType.includes('text/event-stream')) {
+				throw await this.readUnstreamedBody(response, contentType, context);
+			}
 			return guardResponseBody(response, init?.signal, {
 				onData: () => watch.touch(),
 				checkLine: (line) => this.checkEventLine(line, context),
@@ -334,6 +393,33 @@ export class OpenAIProvider implements ChatProvider {
 					),
 			});
 		};
+	}
+
+	/**
+	 * Reads a 200 response to a streamed request that is not an event stream. A JSON body is a complete reply from a
+	 * server that ignored `stream: true`; anything else means the base URL points at something else.
+	 */
+	private async readUnstreamedBody(response: Response, contentType: string, context: RequestContext): Promise<Error> {
+		if (!/[/+]json\b/.test(contentType)) {
+			void response.body?.cancel().catch(() => undefined);
+			const received = contentType === '' ? 'no content type' : `content type "${contentType}"`;
+			return new BadResponseError(
+				`The reply from ${context.url} for model "${context.model}" has ${received} instead of an event stream ` +
+					`or JSON. The base URL of provider "${this.config.id}" probably does not point at an OpenAI-compatible ` +
+					'API: check it in the llmLab.providers setting (it usually ends in /v1).',
+				{ ...this.errorOptions(context), status: response.status },
+			);
+		}
+		const text = await response.text();
+		try {
+			return new CompleteReply(JSON.parse(text));
+		} catch (cause) {
+			return new BadResponseError(
+				`The reply from ${context.url} for model "${context.model}" is not valid JSON. Check that the base URL ` +
+					'points to an OpenAI-compatible server.',
+				this.errorOptions(context, cause),
+			);
+		}
 	}
 
 	private checkEventLine(line: string, context: RequestContext): void {
