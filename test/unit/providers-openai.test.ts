@@ -470,3 +470,21 @@ describe('OpenAI provider unstreamed replies', () => {
 		}
 	});
 });
+
+describe('OpenAI provider error events', () => {
+	test('error event names the server and quotes it', async () => {
+		const first = { id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'Hi' } }] };
+		const failure = { error: { message: 'Out of memory while decoding', type: 'server_error' } };
+		const sse = `data: ${JSON.stringify(first)}\n\ndata: ${JSON.stringify(failure)}\n\n`;
+		const server = await startFakeOpenAI({ replaySse: sse });
+		try {
+			const { error } = await collectUntilError(providerFor(server.baseUrl, null).streamChat(chatRequest()));
+			assert.ok(error instanceof ServerError, `got ${String(error)}`);
+			assert.ok(error.message.includes(`The server at ${server.baseUrl}/chat/completions`), error.message);
+			assert.ok(error.message.includes('"Out of memory while decoding"'), error.message);
+			assert.doesNotMatch(error.message, /HTTP error event/);
+		} finally {
+			await server.stop();
+		}
+	});
+});

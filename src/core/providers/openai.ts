@@ -548,9 +548,16 @@ export class OpenAIProvider implements ChatProvider {
 				);
 			}
 			default:
+				if (status === undefined) {
+					return new ServerError(
+						`The server at ${context.url} reported an error in the middle of the reply for model "${model}": ` +
+							`${this.quotedErrorMessage(body)}. Retry, or check the server's log.`,
+						options,
+					);
+				}
 				return new ServerError(
-					`${context.url} failed the request for model "${model}" (HTTP ${status ?? 'error event in the stream'}` +
-						`${detail}). Retry, or check the server's log.`,
+					`${context.url} failed the request for model "${model}" (HTTP ${status}${detail}). Retry, or check ` +
+						"the server's log.",
 					options,
 				);
 		}
@@ -563,6 +570,12 @@ export class OpenAIProvider implements ChatProvider {
 			return '';
 		}
 		return `: ${this.apiKey === undefined ? message : message.split(this.apiKey).join('***')}`;
+	}
+
+	/** Quotes the server's own error message with the key masked, or says that it sent none. */
+	private quotedErrorMessage(body: unknown): string {
+		const detail = this.errorDetail(body);
+		return detail === '' ? 'it sent no error message' : `"${detail.slice(2)}"`;
 	}
 
 	private connectionError(error: unknown, context: RequestContext): ConnectionError {
