@@ -17,6 +17,7 @@ import type {
 	PanelNotice,
 	ResumeOffer,
 	Variant,
+	VariantParameters,
 	WebviewToHost,
 } from '../../webview/compare/protocol';
 import type { ModelRegistry } from '../models';
@@ -40,6 +41,15 @@ const BREAK_EVEN_INTERVAL_MS = 1000;
 
 /** Commands the page may run through `command/run`; anything else is rejected and logged. */
 const ALLOWED_COMMANDS = new Set(['llmLab.setApiKey', 'llmLab.showLog', 'llmLab.refreshModels', 'workbench.action.openSettings']);
+
+/**
+ * Returns the parameters the chat sends: `llmLab.maxTokens` and `llmLab.temperature`. New variants start with them,
+ * because a variant without a reply limit lets a model write until its context window is full.
+ */
+export function chatParameters(registry: ModelRegistry): VariantParameters {
+	const settings = registry.settings();
+	return { maxTokens: settings.maxTokens, ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) };
+}
 
 /** The argument of `llmLab.compareModels`. */
 export interface CompareModelsArgs {
@@ -391,13 +401,15 @@ export class CompareController implements vscode.Disposable {
 		}
 	}
 
+	/** Two variants of the selected model, with the reply limit and temperature that the chat sends. */
 	private defaultDraft(): ComparisonDraft {
 		const model = this.registry.selectedModelId() ?? '';
 		const label = (id: string) => parseModelId(id)?.name ?? id;
+		const parameters = chatParameters(this.registry);
 		return {
 			variants: [
-				{ id: 'a', label: model ? label(model) : 'A', model },
-				{ id: 'b', label: 'B', model },
+				{ id: 'a', label: model ? label(model) : 'A', model, parameters },
+				{ id: 'b', label: 'B', model, parameters: { ...parameters } },
 			],
 			scorers: [],
 		};

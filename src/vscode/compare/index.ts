@@ -7,7 +7,7 @@ import type { Logger } from '../../core/logger';
 import { parseModelId } from '../../core/models/profile';
 import type { ChatController } from '../chat/chatController';
 import type { ModelRegistry } from '../models';
-import { type CompareModelsArgs, CompareController } from './compareController';
+import { chatParameters, type CompareModelsArgs, CompareController } from './compareController';
 import { COMPARE_PANEL_TYPE, ComparePanel } from './comparePanel';
 import type { RunOutcome } from './compareRunner';
 import { runRowViews } from './datasets';
@@ -95,10 +95,12 @@ async function argsFromChat(chat: ChatController, registry: ModelRegistry): Prom
 	}
 	const model = conversation.model ?? registry.selectedModelId() ?? '';
 	const name = parseModelId(model)?.name ?? model;
+	const parameters = chatParameters(registry);
+	const system = conversation.systemPrompt ? { system: conversation.systemPrompt } : {};
 	return {
 		variants: [
-			{ id: 'a', label: name || 'A', model, ...(conversation.systemPrompt ? { system: conversation.systemPrompt } : {}) },
-			{ id: 'b', label: 'B', model },
+			{ id: 'a', label: name || 'A', model, ...system, parameters },
+			{ id: 'b', label: 'B', model, ...system, parameters: { ...parameters } },
 		],
 		input: { input: question.content },
 	};

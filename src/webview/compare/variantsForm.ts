@@ -6,7 +6,7 @@ import type { ComparisonDraft, FewShotExample, ModelChoice, Variant, VariantPara
 import { type CompareStrings, formatString } from './strings';
 import type { CompareHostApi } from './vscodeApi';
 
-/** Most stop sequences OpenAI's API accepts. */
+/** Maximum number of stop sequences that OpenAI's API accepts. */
 const MAX_STOP_SEQUENCES = 4;
 
 export class VariantsForm {
@@ -49,10 +49,16 @@ export class VariantsForm {
 		this.changed(true);
 	}
 
-	/** Adds a variant with the first variant's model and a free id. */
+	/** Adds a variant with a free id and the first variant's model and parameters. */
 	addVariant(): void {
 		const id = this.freeId();
-		this.draft.variants.push({ id, label: id.toUpperCase(), model: this.draft.variants[0]?.model ?? '' });
+		const first = this.draft.variants[0];
+		this.draft.variants.push({
+			id,
+			label: id.toUpperCase(),
+			model: first?.model ?? '',
+			...(first?.parameters ? { parameters: structuredClone(first.parameters) } : {}),
+		});
 		this.changed(true);
 	}
 
