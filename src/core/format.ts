@@ -22,9 +22,12 @@ export function formatWindow(tokens: number): string {
 	return tokens.toLocaleString('en-US');
 }
 
-/** Formats a share of the window as a percentage: `1%`, `0.4%`, `<0.1%`. */
+/** Formats a share of the window as a percentage (`1%`, `0.4%`, `<0.1%`), or as a multiple from ten windows up (`22.8×`). */
 export function formatShare(tokens: number, window: number): string {
 	const percent = (tokens / window) * 100;
+	if (percent >= 1000) {
+		return `${Number((tokens / window).toFixed(1))}×`;
+	}
 	if (percent > 0 && percent < 0.1) {
 		return '<0.1%';
 	}

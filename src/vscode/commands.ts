@@ -38,6 +38,7 @@ export function registerCommands(context: CommandContext): vscode.Disposable[] {
 		vscode.commands.registerCommand('llmLab.clearApiKey', (providerId?: string) => clearApiKey(context, providerId)),
 		vscode.commands.registerCommand('llmLab.countTokens', () => countTokens(context)),
 		vscode.commands.registerCommand('llmLab.showLog', () => context.log.show()),
+		vscode.commands.registerCommand('llmLab.openConversation', () => openConversation(context)),
 		vscode.commands.registerCommand(RESOLVE_BUDGET_COMMAND, (choice: 'trim' | 'raise' | 'cancel') =>
 			context.controller.resolveBudget(choice),
 		),
@@ -48,7 +49,11 @@ interface ModelItem extends vscode.QuickPickItem {
 	model?: ModelInfo;
 }
 
-function modelItems(listings: Awaited<ReturnType<ModelRegistry['listAll']>>, selected?: string): ModelItem[] {
+function modelItems(
+	listings: Awaited<ReturnType<ModelRegistry['listAll']>>,
+	registry: ModelRegistry,
+	selected?: string,
+): ModelItem[] {
 	const items: ModelItem[] = [];
 	for (const listing of listings) {
 		items.push({ label: listing.provider.name, kind: vscode.QuickPickItemKind.Separator });
@@ -58,7 +63,10 @@ function modelItems(listings: Awaited<ReturnType<ModelRegistry['listAll']>>, sel
 			continue;
 		}
 		for (const model of listing.models) {
-			const window = model.contextWindow ? `${formatWindow(model.contextWindow)} window` : 'window unknown';
+			// The profile applies the catalog and the user's overrides, so the picker shows the window the meter uses.
+			const profile = registry.profile(model.id);
+			const contextWindow = profile?.contextWindow ?? model.contextWindow;
+			const window = contextWindow ? `${formatWindow(contextWindow)} window` : 'window unknown';
 			const marks = [
 				model.id === selected ? '$(check) selected' : '',
 				model.chat ? '' : 'embedding only, not chat-capable',
@@ -80,7 +88,7 @@ async function selectModel(context: CommandContext): Promise<void> {
 	const load = async (force: boolean) => {
 		picker.busy = true;
 		try {
-			picker.items = modelItems(await context.registry.listAll(force), context.registry.selectedModelId());
+			picker.items = modelItems(await context.registry.listAll(force), context.registry, context.registry.selectedModelId());
 		} finally {
 			picker.busy = false;
 		}
@@ -208,9 +216,32 @@ async function countTokens(context: CommandContext): Promise<void> {
 		summary = `${scope}: ${formatTokenCount(count)} tokens for ${profile.name}${estimate}${share}`;
 	}
 	context.logger.info(`Count Tokens on ${scope}: ${lines.join(', ')}.`);
-	void vscode.window.showInformationMessage(`LLM Lab: ${summary}`, { modal: false, detail: lines.join('\n') }, 'Show Log').then((choice) => {
-		if (choice === 'Show Log') {
-			context.log.show();
+	// A notification shows no `detail` unless it is modal, so the breakdown goes into the message itself.
+	const compare = 'Compare Tokenizers';
+	void vscode.window.showInformationMessage(`LLM Lab: ${summary}. By tokenizer: ${lines.join('; ')}.`, compare).then((choice) => {
+		if (choice === compare) {
+			void vscode.commands.executeCommand('llmLab.compareTokenizers');
 		}
 	});
+}
+
+async function openConversation(context: CommandContext): Promise<void> {
+	const conversations = await context.controller.list();
+	if (conversations.length === 0) {
+		void vscode.window.showInformationMessage('LLM Lab: no conversations yet. Send a message in the Chat view to start one.');
+		return;
+	}
+	const choice = await vscode.window.showQuickPick(
+		conversations.map((conversation) => ({
+			label: conversation.title,
+			description: new Date(conversation.updatedAt).toLocaleString(),
+			detail: `${conversation.messages.length} messages${conversation.model ? ` · ${conversation.model}` : ''}`,
+			id: conversation.id,
+		})),
+		{ title: 'LLM Lab: Open Conversation', matchOnDetail: true, placeHolder: 'Choose a conversation to continue' },
+	);
+	if (choice) {
+		await context.view.reveal();
+		await context.controller.open(choice.id);
+	}
 }

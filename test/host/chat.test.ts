@@ -81,6 +81,33 @@ suite('chat with a local server', () => {
 	});
 });
 
+suite('sending while a reply streams', () => {
+	test('second send waits in the input box', async () => {
+		const server = await startFakeOpenAI({ models: ['gpt-4o-mini'], replyText: 'one two three four five six', chunkDelayMs: 100 });
+		try {
+			const api = await activateLab();
+			await useProvider({ id: 'slow', name: 'Slow server', kind: 'openai', baseUrl: server.baseUrl }, 'gpt-4o-mini');
+			await vscode.commands.executeCommand('llmLab.newChat');
+
+			const first = api.sendChatMessage('first');
+			const second = api.sendChatMessage('second');
+			await Promise.all([first, second]);
+
+			const conversation = await api.activeConversation();
+			const chats = server.requests.filter((request) => request.path.startsWith('/v1/chat/completions'));
+			assert.equal(chats.length, 1, 'two replies started in one conversation');
+			assert.deepEqual(
+				conversation.messages.map((message) => message.role),
+				['user', 'assistant'],
+			);
+			assert.equal(conversation.messages[0].content, 'first');
+			assert.equal(conversation.draft, 'second', 'the second message was lost');
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
 suite('chat with llama-server', () => {
 	test('a reply streams from the real model', async () => {
 		const url = process.env.LLM_LAB_TEST_LLAMA_URL;

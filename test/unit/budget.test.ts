@@ -61,4 +61,5 @@ test('window and share formats', () => {
 	assert.equal(formatShare(1_284, 128_000), '1%');
 	assert.equal(formatShare(64_000, 128_000), '50%');
 	assert.equal(formatShare(10, 128_000), '<0.1%');
+	assert.equal(formatShare(956_704, 2_048), '467.1×');
 });

@@ -92,8 +92,10 @@ export async function streamReply(options: ReplyOptions): Promise<ReplyResult> {
 	const estimated = usage === undefined;
 	const promptTokens = usage?.promptTokens ?? options.promptTokenEstimate;
 	// An estimate from another model's tokenizer can exceed the limit the server enforced, so cap it there.
-	const counted = usage?.completionTokens ?? (await options.countTokens(message.content));
-	const completionTokens = usage || !options.maxTokens ? counted : Math.min(counted, options.maxTokens);
+	// Counting can fail while the window closes (the token worker stops first); the figures then stay unknown.
+	const counted = usage?.completionTokens ?? (await countOrUndefined(options.countTokens, message.content));
+	const completionTokens =
+		usage || !options.maxTokens || counted === undefined ? counted : Math.min(counted, options.maxTokens);
 	message.finishReason = finishReason;
 	message.stats = {
 		promptTokens,
@@ -101,11 +103,19 @@ export async function streamReply(options: ReplyOptions): Promise<ReplyResult> {
 		estimated,
 		latencyMs: finished - started,
 		firstTokenMs: firstTokenAt === undefined ? undefined : firstTokenAt - started,
-		costUsd: costOf(options.price, promptTokens, completionTokens),
+		costUsd: completionTokens === undefined ? undefined : costOf(options.price, promptTokens, completionTokens),
 	};
 	message.status = statusOf(finishReason);
 	message.notice = noticeOf(finishReason, failure, usage, options);
 	return { message, error: failure, reportedUsage: usage };
+}
+
+async function countOrUndefined(count: ReplyOptions['countTokens'], text: string): Promise<number | undefined> {
+	try {
+		return await count(text);
+	} catch {
+		return undefined;
+	}
 }
 
 function statusOf(reason: FinishReason): StoredMessage['status'] {

@@ -12,6 +12,7 @@ import type { ChatMessage } from '../../core/providers/types';
 import { formatTokenCount } from '../../core/format';
 import type { ChatNotice, ContextMeter, HostToWebview, NoticeAction, WebviewToHost } from '../../webview/chat/protocol';
 import { firstRunNotice, noticeForError, RETRY_COMMAND } from '../errorMessages';
+import { DeltaBatcher } from './deltaBatcher';
 import type { ModelRegistry } from '../models';
 import type { TokenCounter } from '../tokenCounter';
 
@@ -45,6 +46,8 @@ export class ChatController implements vscode.Disposable {
 	private conversations: Conversation[] = [];
 	private activeId: string | undefined;
 	private readonly running = new Map<string, AbortController>();
+	/** Conversations with a send or retry in progress, from the first check to the end of the reply. */
+	private readonly busy = new Set<string>();
 	private sendToPage: PostToWebview = () => {};
 	private notice: ChatNotice | undefined;
 	private loaded: Promise<void>;
@@ -64,7 +67,15 @@ export class ChatController implements vscode.Disposable {
 	) {
 		this.calibration = FramingCalibration.fromJSON(globalState?.get(CALIBRATION_KEY));
 		this.loaded = this.load();
-		this.disposables.push(registry.onDidChange(() => this.scheduleMeterUpdate()));
+		this.disposables.push(
+			registry.onDidChange(() => {
+				this.scheduleMeterUpdate();
+				// Settings that add a provider should clear the first-run help without a manual refresh.
+				if (this.notice?.message === firstRunNotice().message) {
+					void this.showActive();
+				}
+			}),
+		);
 	}
 
 	dispose(): void {
@@ -192,10 +203,27 @@ export class ChatController implements vscode.Disposable {
 	/** Puts text into the input box, for Ask About Selection. */
 	async setInput(text: string): Promise<void> {
 		const conversation = await this.active();
-		conversation.draft = text;
+		// Keep what the user had typed: the new text goes after it.
+		conversation.draft = conversation.draft.trim() ? `${conversation.draft.trimEnd()}\n\n${text}` : text;
 		this.store.scheduleSave(conversation);
-		this.post({ type: 'input/set', text, focus: true });
+		this.post({ type: 'input/set', text: conversation.draft, focus: true });
 		this.scheduleMeterUpdate();
+	}
+
+	/** Lists stored conversations, newest first, for Open Conversation. */
+	async list(): Promise<Conversation[]> {
+		await this.loaded;
+		return [...this.conversations].sort((a, b) => b.updatedAt - a.updatedAt);
+	}
+
+	/** Makes a stored conversation the active one and shows it. */
+	async open(conversationId: string): Promise<void> {
+		await this.loaded;
+		const conversation = this.conversations.find((entry) => entry.id === conversationId);
+		if (conversation) {
+			this.setActive(conversation.id);
+			await this.showConversation(conversation);
+		}
 	}
 
 	/** Handles a message from the page. */
@@ -282,9 +310,38 @@ export class ChatController implements vscode.Disposable {
 	private async send(conversationId: string, text: string, resolution: BudgetResolution = {}): Promise<void> {
 		await this.loaded;
 		const conversation = this.conversations.find((entry) => entry.id === conversationId) ?? (await this.active());
-		if (!text.trim() || this.running.has(conversation.id)) {
+		if (!text.trim()) {
 			return;
 		}
+		if (this.busy.has(conversation.id)) {
+			this.returnToInput(conversation, text);
+			return;
+		}
+		// Claimed before the first await, so a second Send while this one counts tokens cannot start a second reply.
+		this.busy.add(conversation.id);
+		try {
+			await this.sendClaimed(conversation, text, resolution);
+		} finally {
+			this.busy.delete(conversation.id);
+		}
+	}
+
+	/** Puts text that could not be sent back into the input box, after anything typed since. */
+	private returnToInput(conversation: Conversation, text: string): void {
+		conversation.draft = conversation.draft ? `${conversation.draft}\n${text}` : text;
+		this.store.scheduleSave(conversation);
+		this.post({ type: 'input/set', text: conversation.draft, focus: true });
+		this.post({
+			type: 'notice/show',
+			notice: {
+				severity: 'info',
+				message: 'A reply is still being written in this chat, so your message is back in the input box. Send it when the reply ends, or stop it.',
+				actions: [{ label: 'Stop Generation', command: 'llmLab.stopGeneration' }],
+			},
+		});
+	}
+
+	private async sendClaimed(conversation: Conversation, text: string, resolution: BudgetResolution): Promise<void> {
 		this.post({ type: 'notice/clear' });
 		const prepared = await this.prepare(conversation, this.historyOf(conversation), text, resolution);
 		if (!prepared) {
@@ -302,7 +359,10 @@ export class ChatController implements vscode.Disposable {
 			createdAt: Date.now(),
 		};
 		conversation.messages.push(userMessage);
-		conversation.draft = '';
+		// Text returned to the input box while this message was being prepared stays there.
+		if (conversation.draft === text) {
+			conversation.draft = '';
+		}
 		if (conversation.title === 'New chat') {
 			conversation.title = text.trim().split('\n')[0].slice(0, 60);
 		}
@@ -316,17 +376,22 @@ export class ChatController implements vscode.Disposable {
 		await this.loaded;
 		const conversation = this.conversations.find((entry) => entry.id === conversationId);
 		const lastUser = conversation && [...conversation.messages].reverse().find((entry) => entry.role === 'user');
-		if (!conversation || !lastUser || this.running.has(conversation.id)) {
+		if (!conversation || !lastUser || this.busy.has(conversation.id)) {
 			return;
 		}
-		this.post({ type: 'notice/clear' });
-		const history = this.historyOf(conversation, conversation.messages.indexOf(lastUser));
-		const prepared = await this.prepare(conversation, history, lastUser.content, resolution);
-		if (!prepared) {
-			this.pending = { conversationId: conversation.id, retry: true };
-			return;
+		this.busy.add(conversation.id);
+		try {
+			this.post({ type: 'notice/clear' });
+			const history = this.historyOf(conversation, conversation.messages.indexOf(lastUser));
+			const prepared = await this.prepare(conversation, history, lastUser.content, resolution);
+			if (!prepared) {
+				this.pending = { conversationId: conversation.id, retry: true };
+				return;
+			}
+			await this.reply(conversation, prepared);
+		} finally {
+			this.busy.delete(conversation.id);
 		}
-		await this.reply(conversation, prepared);
 	}
 
 	/** Applies the user's choice for a request that did not fit, then sends it; `cancel` keeps the text unsent. */
@@ -427,6 +492,9 @@ export class ChatController implements vscode.Disposable {
 		const count = plan.messages.length === 1 ? '1 message' : `${plan.messages.length} messages`;
 		this.logger.info(`Sending ${count} to ${profile.id} (${plan.budget.promptTokens} prompt tokens by our count).`);
 
+		const deltas = new DeltaBatcher((text) =>
+			this.post({ type: 'message/delta', conversationId: conversation.id, messageId: message.id, text }),
+		);
 		try {
 			const client = provider && (await this.registry.providerFor(provider));
 			if (!client) {
@@ -451,7 +519,7 @@ export class ChatController implements vscode.Disposable {
 				onDelta: (text) => {
 					conversation.updatedAt = Date.now();
 					this.store.scheduleSave(conversation);
-					this.post({ type: 'message/delta', conversationId: conversation.id, messageId: message.id, text });
+					deltas.push(text);
 				},
 			});
 			this.logResult(profile, plan.budget.promptTokens, result.reportedUsage?.promptTokens);
@@ -467,6 +535,7 @@ export class ChatController implements vscode.Disposable {
 			this.logger.error(`The request to ${profile.id} failed before streaming: ${String(error)}`);
 			this.post({ type: 'notice/show', notice: noticeForError(error, provider) });
 		} finally {
+			deltas.flush();
 			this.running.delete(conversation.id);
 			conversation.updatedAt = Date.now();
 			await this.store.save(conversation);
