@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import {
@@ -8,6 +10,7 @@ import {
 	ConnectionError,
 	ModelNotFoundError,
 	RateLimitError,
+	RequestTimeoutError,
 	ServerError,
 	StreamCutError,
 	StreamStalledError,
@@ -399,6 +402,31 @@ describe('Ollama provider connection', () => {
 			await assert.rejects(providerFor(server.baseUrl).listModels(controller.signal), CancelledError);
 		} finally {
 			await server.stop();
+		}
+	});
+});
+
+describe('Ollama provider response timeout', () => {
+	test('no headers within the stall timeout gives RequestTimeoutError', async () => {
+		const server = createServer(() => undefined);
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		try {
+			const request = { model: 'llama3.2:3b', messages: [{ role: 'user' as const, content: 'Hi' }], stallTimeoutMs: 300 };
+			let error: unknown;
+			try {
+				for await (const _chunk of providerFor(baseUrl).streamChat(request)) {
+					// Nothing arrives.
+				}
+			} catch (caught) {
+				error = caught;
+			}
+			assert.ok(error instanceof RequestTimeoutError, `got ${String(error)}`);
+			assert.match(error.message, /accepted the connection but sent no response/);
+			assert.doesNotMatch(error.message, /Could not connect/);
+		} finally {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
 		}
 	});
 });

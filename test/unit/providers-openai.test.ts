@@ -13,12 +13,14 @@ import {
 	MissingKeyError,
 	ModelNotFoundError,
 	RateLimitError,
+	RequestTimeoutError,
 	ServerError,
 	StreamCutError,
 	StreamStalledError,
 } from '../../src/core/errors';
 import type { Logger } from '../../src/core/logger';
 import { createProvider } from '../../src/core/providers/index';
+import { OpenAIProvider } from '../../src/core/providers/openai';
 import type { ChatChunk, ChatProvider, ChatRequest, ProviderConfig } from '../../src/core/providers/types';
 import { type FakeOpenAI, startFakeOpenAI } from '../fixtures/fake-openai';
 
@@ -483,6 +485,39 @@ describe('OpenAI provider error events', () => {
 			assert.ok(error.message.includes(`The server at ${server.baseUrl}/chat/completions`), error.message);
 			assert.ok(error.message.includes('"Out of memory while decoding"'), error.message);
 			assert.doesNotMatch(error.message, /HTTP error event/);
+		} finally {
+			await server.stop();
+		}
+	});
+});
+
+describe('OpenAI provider response timeout', () => {
+	test('no headers within the stall timeout gives RequestTimeoutError', async () => {
+		const server = await startRawServer(() => undefined);
+		try {
+			const { error } = await collectUntilError(
+				providerFor(server.baseUrl, null).streamChat(chatRequest({ stallTimeoutMs: 300 })),
+			);
+			assert.ok(error instanceof RequestTimeoutError, `got ${String(error)}`);
+			assert.match(error.message, /accepted the connection but sent no response/);
+			assert.match(error.message, /within 0\.3 s/);
+			assert.doesNotMatch(error.message, /Could not connect/);
+		} finally {
+			await server.stop();
+		}
+	});
+
+	test('no headers within the response timeout gives RequestTimeoutError', async () => {
+		const server = await startRawServer(() => undefined);
+		const config: ProviderConfig = { id: 'local', name: 'Local', kind: 'openai', baseUrl: server.baseUrl };
+		try {
+			const provider = new OpenAIProvider(config, { responseTimeoutMs: 300 });
+			const error = await provider.listModels().then(
+				() => undefined,
+				(reason: unknown) => reason,
+			);
+			assert.ok(error instanceof RequestTimeoutError, `got ${String(error)}`);
+			assert.match(error.message, /sent no response within 0\.3 s/);
 		} finally {
 			await server.stop();
 		}

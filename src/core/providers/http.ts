@@ -10,6 +10,10 @@ export interface StreamWatch {
 	readonly signal: AbortSignal;
 	/** True once the stall timer fired. */
 	readonly stalled: boolean;
+	/** True once the response headers arrived, so a stall before then means the server never responded. */
+	readonly responded: boolean;
+	/** Records that the response headers arrived. */
+	markResponded(): void;
 	/** Restarts the stall timer; call it whenever data arrives. */
 	touch(): void;
 	dispose(): void;
@@ -24,6 +28,7 @@ export function watchStream(userSignal: AbortSignal | undefined, stallTimeoutMs:
 	const signal = userSignal ? AbortSignal.any([userSignal, controller.signal]) : controller.signal;
 	let timer: NodeJS.Timeout | undefined;
 	let stalled = false;
+	let responded = false;
 
 	const touch = () => {
 		if (stallTimeoutMs === undefined || stallTimeoutMs <= 0 || signal.aborted) {
@@ -42,11 +47,59 @@ export function watchStream(userSignal: AbortSignal | undefined, stallTimeoutMs:
 		get stalled() {
 			return stalled;
 		},
+		get responded() {
+			return responded;
+		},
+		markResponded() {
+			responded = true;
+		},
 		touch,
 		dispose() {
 			clearTimeout(timer);
 		},
 	};
+}
+
+/**
+ * Time to wait for a response's headers. Undici's own limit is 300 s and surfaces as a generic network failure, so this
+ * shorter one gives a named error first. A model that loads or reads a long prompt before responding can take minutes.
+ */
+export const defaultResponseTimeoutMs = 180_000;
+
+/** Raised by `fetchWithResponseTimeout` when no response headers arrived within `timeoutMs`. */
+export class ResponseTimeout extends Error {
+	constructor(
+		readonly timeoutMs: number,
+		options?: ErrorOptions,
+	) {
+		super(`No response headers within ${timeoutMs} ms.`, options);
+	}
+}
+
+/**
+ * Calls `fetchImpl` and raises `ResponseTimeout` when the headers take longer than `timeoutMs`. The timer stops once the
+ * headers arrive, so a long body is never cut by it. Undici's headers timeout (`UND_ERR_HEADERS_TIMEOUT`) raises it too.
+ */
+export async function fetchWithResponseTimeout(
+	fetchImpl: typeof fetch,
+	input: string | URL | Request,
+	init: RequestInit | undefined,
+	timeoutMs: number,
+): Promise<Response> {
+	const timer = new AbortController();
+	const timeout = setTimeout(() => timer.abort(), timeoutMs);
+	const signal = init?.signal ? AbortSignal.any([init.signal, timer.signal]) : timer.signal;
+	try {
+		return await fetchImpl(input, { ...init, signal });
+	} catch (error) {
+		const userAborted = init?.signal?.aborted ?? false;
+		if (!userAborted && (timer.signal.aborted || findErrorCode(error) === 'UND_ERR_HEADERS_TIMEOUT')) {
+			throw new ResponseTimeout(timeoutMs, { cause: error });
+		}
+		throw error;
+	} finally {
+		clearTimeout(timeout);
+	}
 }
 
 /** Checks applied to a streamed response body before the HTTP client parses it. */
@@ -164,15 +217,26 @@ export function parseRetryAfterMs(header: string | null | undefined, now = Date.
 
 /** Finds a Node system error code such as `ECONNREFUSED` on an error or its chain of causes. */
 export function findSystemErrorCode(error: unknown): string | undefined {
+	return findErrorCode(error, /^E[A-Z_]+$/);
+}
+
+/** Finds the first string `code` matching `pattern` (any code by default) on an error or its chain of causes. */
+export function findErrorCode(error: unknown, pattern = /^[A-Z][A-Z_]+$/): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
 		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) {
+		if (typeof code === 'string' && pattern.test(code)) {
 			return code;
 		}
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
+}
+
+/** Formats milliseconds as seconds for messages, such as "0.3 s" or "180 s". */
+export function formatSeconds(milliseconds: number): string {
+	const seconds = milliseconds / 1000;
+	return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
 /** Returns the URL string of a fetch input. */

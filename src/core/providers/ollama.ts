@@ -17,6 +17,7 @@ import {
 	ProviderError,
 	type ProviderErrorOptions,
 	RateLimitError,
+	RequestTimeoutError,
 	ServerError,
 	StreamCutError,
 	StreamStalledError,
@@ -24,10 +25,14 @@ import {
 import { type Logger, silentLogger } from '../logger';
 import { resolveOllamaWindow } from '../models/window';
 import {
+	defaultResponseTimeoutMs,
+	fetchWithResponseTimeout,
 	findSystemErrorCode,
+	formatSeconds,
 	guardResponseBody,
 	parseRetryAfterMs,
 	requestUrl,
+	ResponseTimeout,
 	type StreamWatch,
 	trimTrailingSlash,
 	watchStream,
@@ -47,6 +52,8 @@ export interface OllamaProviderOptions {
 	logger?: Logger;
 	/** @default globalThis.fetch */
 	fetch?: typeof fetch;
+	/** Time to wait for response headers, in milliseconds. @default defaultResponseTimeoutMs (180 s) */
+	responseTimeoutMs?: number;
 }
 
 /**
@@ -70,6 +77,7 @@ export class OllamaProvider implements ChatProvider {
 	private readonly host: string;
 	private readonly logger: Logger;
 	private readonly fetchImpl: typeof fetch;
+	private readonly responseTimeoutMs: number;
 
 	constructor(
 		readonly config: ProviderConfig,
@@ -78,6 +86,7 @@ export class OllamaProvider implements ChatProvider {
 		this.host = trimTrailingSlash(config.baseUrl);
 		this.logger = options.logger ?? silentLogger;
 		this.fetchImpl = options.fetch ?? globalThis.fetch;
+		this.responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeoutMs;
 	}
 
 	/**
@@ -215,13 +224,17 @@ export class OllamaProvider implements ChatProvider {
 			const combined = signal && init?.signal ? AbortSignal.any([signal, init.signal]) : (signal ?? init?.signal);
 			let response: Response;
 			try {
-				response = await this.fetchImpl(input, { ...init, signal: combined });
+				response = await fetchWithResponseTimeout(this.fetchImpl, input, { ...init, signal: combined }, this.responseTimeoutMs);
 			} catch (error) {
 				if (combined?.aborted) {
 					throw error;
 				}
+				if (error instanceof ResponseTimeout) {
+					throw this.responseTimeoutError(error.timeoutMs, { url, model: chat?.context.model }, error);
+				}
 				throw this.connectionError(error, url);
 			}
+			chat?.watch.markResponded();
 			const context = { url, model: chat?.context.model ?? readModel(init?.body) };
 			if (!response.ok) {
 				throw await this.statusError(response, context);
@@ -272,6 +285,9 @@ export class OllamaProvider implements ChatProvider {
 	}
 
 	private streamError(error: unknown, watch: StreamWatch, request: ChatRequest, context: RequestContext): Error {
+		if (watch.stalled && !watch.responded) {
+			return this.responseTimeoutError(request.stallTimeoutMs ?? 0, context, error);
+		}
 		if (watch.stalled) {
 			return new StreamStalledError(
 				`The stream from ${context.url} for model "${request.model}" stalled: no data arrived for ` +
@@ -336,6 +352,15 @@ export class OllamaProvider implements ChatProvider {
 					options,
 				);
 		}
+	}
+
+	private responseTimeoutError(timeoutMs: number, context: RequestContext, cause: unknown): RequestTimeoutError {
+		const model = context.model === undefined ? '' : ` for model "${context.model}"`;
+		return new RequestTimeoutError(
+			`Ollama at ${this.host} accepted the connection but sent no response${model} within ` +
+				`${formatSeconds(timeoutMs)}. It may still be loading the model: check the Ollama server log, then retry.`,
+			this.errorOptions(context, cause),
+		);
 	}
 
 	private connectionError(error: unknown, url: string): ConnectionError {

@@ -15,16 +15,21 @@ import {
 	ProviderError,
 	type ProviderErrorOptions,
 	RateLimitError,
+	RequestTimeoutError,
 	ServerError,
 	StreamCutError,
 	StreamStalledError,
 } from '../errors';
 import { type Logger, silentLogger } from '../logger';
 import {
+	defaultResponseTimeoutMs,
+	fetchWithResponseTimeout,
 	findSystemErrorCode,
+	formatSeconds,
 	guardResponseBody,
 	parseRetryAfterMs,
 	requestUrl,
+	ResponseTimeout,
 	type StreamWatch,
 	trimTrailingSlash,
 	watchStream,
@@ -47,6 +52,8 @@ export interface OpenAIProviderOptions {
 	logger?: Logger;
 	/** @default globalThis.fetch */
 	fetch?: typeof fetch;
+	/** Time to wait for response headers, in milliseconds. @default defaultResponseTimeoutMs (180 s) */
+	responseTimeoutMs?: number;
 }
 
 /**
@@ -97,6 +104,7 @@ export class OpenAIProvider implements ChatProvider {
 	private readonly apiKey: string | undefined;
 	private readonly logger: Logger;
 	private readonly fetchImpl: typeof fetch;
+	private readonly responseTimeoutMs: number;
 
 	constructor(
 		readonly config: ProviderConfig,
@@ -106,6 +114,7 @@ export class OpenAIProvider implements ChatProvider {
 		this.apiKey = options.apiKey || undefined;
 		this.logger = options.logger ?? silentLogger;
 		this.fetchImpl = options.fetch ?? globalThis.fetch;
+		this.responseTimeoutMs = options.responseTimeoutMs ?? defaultResponseTimeoutMs;
 	}
 
 	/** Lists the models from `GET <baseUrl>/models`. The endpoint reports no context windows, so none are set. */
@@ -368,13 +377,17 @@ export class OpenAIProvider implements ChatProvider {
 
 			let response: Response;
 			try {
-				response = await this.fetchImpl(input, { ...init, headers });
+				response = await fetchWithResponseTimeout(this.fetchImpl, input, { ...init, headers }, this.responseTimeoutMs);
 			} catch (error) {
 				if (init?.signal?.aborted) {
 					throw error;
 				}
+				if (error instanceof ResponseTimeout) {
+					throw this.responseTimeoutError(error.timeoutMs, context, error);
+				}
 				throw this.connectionError(error, context);
 			}
+			watch?.markResponded();
 			const contentType = response.headers.get('content-type') ?? '';
 			if (!response.ok || watch === undefined) {
 				return response;
@@ -448,6 +461,9 @@ export class OpenAIProvider implements ChatProvider {
 		context: RequestContext,
 		beforeFirstDelta: boolean,
 	): Error {
+		if (watch.stalled && !watch.responded) {
+			return this.responseTimeoutError(request.stallTimeoutMs ?? 0, context, error);
+		}
 		if (watch.stalled) {
 			return new StreamStalledError(
 				`The stream from ${context.url} for model "${request.model}" stalled: no data arrived for ` +
@@ -475,6 +491,13 @@ export class OpenAIProvider implements ChatProvider {
 			error,
 			(value): value is OpenAIAPIError => value instanceof OpenAIClient.APIError,
 		);
+		if (apiError instanceof OpenAIClient.APIConnectionTimeoutError) {
+			return new RequestTimeoutError(
+				`The server at ${context.url} sent no response before the OpenAI client's timeout. Check that it is not ` +
+					'overloaded, then retry.',
+				this.errorOptions(context, error),
+			);
+		}
 		if (apiError instanceof OpenAIClient.APIConnectionError) {
 			return this.connectionError(apiError, context);
 		}
@@ -576,6 +599,15 @@ export class OpenAIProvider implements ChatProvider {
 	private quotedErrorMessage(body: unknown): string {
 		const detail = this.errorDetail(body);
 		return detail === '' ? 'it sent no error message' : `"${detail.slice(2)}"`;
+	}
+
+	private responseTimeoutError(timeoutMs: number, context: RequestContext, cause: unknown): RequestTimeoutError {
+		const model = context.model === undefined ? '' : ` for model "${context.model}"`;
+		return new RequestTimeoutError(
+			`The server at ${context.url} accepted the connection but sent no response${model} within ` +
+				`${formatSeconds(timeoutMs)}. It may be loading the model or overloaded: check its log, then retry.`,
+			this.errorOptions(context, cause),
+		);
 	}
 
 	private connectionError(error: unknown, context: RequestContext): ConnectionError {
