@@ -6,7 +6,7 @@ import type { RunHeader, RunRecord } from '../../src/core/compare/types';
 import type { CompareModelsArgs } from '../../src/vscode/compare';
 import type { RunOutcome } from '../../src/vscode/compare/compareRunner';
 import { type FakeOpenAI, startFakeOpenAI } from '../fixtures/fake-openai';
-import { activateLab, EXTENSION_ID, useProvider } from './helpers';
+import { activateLab, EXTENSION_ID, useProvider, waitFor } from './helpers';
 
 const FINE_TUNED = 'ft:gpt-4o-mini-2024-07-18:acme::abc123';
 
@@ -48,6 +48,8 @@ function readRunFile(text: string): { header: RunHeader; records: RunRecord[] } 
 suite('compare panel with a local server', () => {
 	let server: FakeOpenAI;
 	let workspace: string;
+	/** Wait before each reply, in milliseconds. */
+	let replyDelayMs = 0;
 
 	suiteSetup(async function () {
 		const folder = vscode.workspace.workspaceFolders?.[0];
@@ -61,7 +63,7 @@ suite('compare panel with a local server', () => {
 				const question = String(body.messages?.at(-1)?.content ?? '');
 				const row = ROWS.find((entry) => question.includes(entry.input));
 				const label = row?.expected ?? 'unknown';
-				return { text: body.model === FINE_TUNED ? label : `The sentiment is ${label}.` };
+				return { text: body.model === FINE_TUNED ? label : `The sentiment is ${label}.`, delayMs: replyDelayMs };
 			},
 		});
 		await activateLab();
@@ -171,5 +173,25 @@ suite('compare panel with a local server', () => {
 				['few', 'The sentiment is negative.', 'negative'],
 			],
 		);
+	});
+
+	test('run goes on after the panel closes', async () => {
+		const datasetUri = vscode.Uri.file(path.join(workspace, 'data', 'sentiment.jsonl')).toString();
+		await vscode.commands.executeCommand('llmLab.compareModels', { variants, datasetUri } satisfies CompareModelsArgs);
+		const before = server.requests.length;
+		replyDelayMs = 300;
+		try {
+			const running = vscode.commands.executeCommand<RunOutcome | undefined>('llmLab.runComparison', 'dataset');
+			await waitFor('the first request', () => server.requests.length, (count) => count > before);
+			await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+			const outcome = await running;
+
+			assert.equal(outcome?.status, 'completed', outcome?.error);
+			const { records } = readRunFile(await fs.readFile(outcome?.runFile ?? '', 'utf8'));
+			assert.equal(records.length, 6);
+			assert.equal(records.filter((record) => record.error !== undefined).length, 0);
+		} finally {
+			replyDelayMs = 0;
+		}
 	});
 });
