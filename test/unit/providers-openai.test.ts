@@ -523,3 +523,51 @@ describe('OpenAI provider response timeout', () => {
 		}
 	});
 });
+
+describe('OpenAI provider redirects', () => {
+	test('redirect to another host is not followed', async () => {
+		let reached = 0;
+		const other = await startRawServer((_request, response) => {
+			reached++;
+			response.writeHead(500);
+			response.end();
+		});
+		const otherHost = new URL(other.baseUrl).host;
+		const server = await startRawServer((_request, response) => {
+			response.writeHead(307, { location: `${other.baseUrl}/chat/completions` });
+			response.end();
+		});
+		try {
+			const { error } = await collectUntilError(providerFor(server.baseUrl).streamChat(chatRequest()));
+			assert.ok(error instanceof BadResponseError, `got ${String(error)}`);
+			assert.ok(error.message.includes(new URL(server.baseUrl).host), error.message);
+			assert.ok(error.message.includes(`to ${otherHost}`), error.message);
+			assert.match(error.message, /llmLab\.providers/);
+			assert.equal(reached, 0);
+		} finally {
+			await server.stop();
+			await other.stop();
+		}
+	});
+
+	test('redirect within the same host is followed', async () => {
+		const completion = {
+			choices: [{ index: 0, message: { role: 'assistant', content: 'Moved.' }, finish_reason: 'stop' }],
+		};
+		const server = await startRawServer((request, response) => {
+			if (request.url === '/v1/chat/completions') {
+				response.writeHead(308, { location: '/v2/chat/completions' });
+				response.end();
+				return;
+			}
+			response.writeHead(200, { 'content-type': 'application/json' });
+			response.end(JSON.stringify(completion));
+		});
+		try {
+			const chunks = await collect(providerFor(server.baseUrl, null).streamChat(chatRequest()));
+			assert.equal(textOf(chunks), 'Moved.');
+		} finally {
+			await server.stop();
+		}
+	});
+});

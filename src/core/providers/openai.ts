@@ -367,27 +367,20 @@ export class OpenAIProvider implements ChatProvider {
 	 */
 	private scopedFetch(watch: StreamWatch | undefined, request?: ChatRequest): typeof fetch {
 		return async (input, init) => {
-			const url = requestUrl(input);
+			let url = requestUrl(input);
 			const context = { url, model: request?.model };
-			const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-			headers.delete('authorization');
-			if (this.apiKey !== undefined && isUnderBaseUrl(url, this.baseUrl)) {
-				headers.set('authorization', `Bearer ${this.apiKey}`);
-			}
-
+			// Chat requests follow redirects here, one hop at a time, so that the prompt never goes to another origin.
+			const redirect: RequestRedirect = request === undefined ? (init?.redirect ?? 'follow') : 'manual';
 			let response: Response;
-			try {
-				response = await fetchWithResponseTimeout(this.fetchImpl, input, { ...init, headers }, this.responseTimeoutMs);
-			} catch (error) {
-				if (init?.signal?.aborted) {
-					throw error;
+			for (let hops = 0; ; hops++) {
+				response = await this.sendOnce(hops === 0 ? input : url, { ...init, redirect }, context);
+				if (redirect !== 'manual' || response.status < 300 || response.status >= 400) {
+					break;
 				}
-				if (error instanceof ResponseTimeout) {
-					throw this.responseTimeoutError(error.timeoutMs, context, error);
-				}
-				throw this.connectionError(error, context);
+				url = this.sameOriginRedirect(response, url, hops, context);
 			}
 			watch?.markResponded();
+
 			const contentType = response.headers.get('content-type') ?? '';
 			if (!response.ok || watch === undefined) {
 				return response;
@@ -406,6 +399,55 @@ export class OpenAIProvider implements ChatProvider {
 					),
 			});
 		};
+	}
+
+	/** Sends one HTTP request, with the key only when `input` is under the base URL. */
+	private async sendOnce(input: string | URL | Request, init: RequestInit, context: RequestContext): Promise<Response> {
+		const url = requestUrl(input);
+		const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+		headers.delete('authorization');
+		if (this.apiKey !== undefined && isUnderBaseUrl(url, this.baseUrl)) {
+			headers.set('authorization', `Bearer ${this.apiKey}`);
+		}
+		try {
+			return await fetchWithResponseTimeout(this.fetchImpl, input, { ...init, headers }, this.responseTimeoutMs);
+		} catch (error) {
+			if (init.signal?.aborted) {
+				throw error;
+			}
+			if (error instanceof ResponseTimeout) {
+				throw this.responseTimeoutError(error.timeoutMs, context, error);
+			}
+			throw this.connectionError(error, context);
+		}
+	}
+
+	/**
+	 * Returns the target of a redirect within the same origin. A redirect to another origin fails instead, because the
+	 * prompt would go to a host the user did not configure. Like fetch, it gives up after 20 redirects.
+	 */
+	private sameOriginRedirect(response: Response, url: string, hops: number, context: RequestContext): string {
+		void response.body?.cancel().catch(() => undefined);
+		const location = response.headers.get('location');
+		const target = location === null ? null : URL.parse(location, url);
+		const from = new URL(url);
+		const options = { ...this.errorOptions(context), status: response.status };
+		const fix = `Put the final URL in the base URL of provider "${this.config.id}" in the llmLab.providers setting.`;
+		if (target === null || target.origin !== from.origin) {
+			const destination = target === null ? 'without a valid Location header' : `to ${target.host}`;
+			throw new BadResponseError(
+				`${from.host} redirected the chat request for model "${context.model}" ${destination} (HTTP ` +
+					`${response.status}). LLM Lab does not send prompts to a host you did not configure. ${fix}`,
+				options,
+			);
+		}
+		if (hops >= 20) {
+			throw new BadResponseError(
+				`${from.host} redirected the chat request for model "${context.model}" more than 20 times. ${fix}`,
+				options,
+			);
+		}
+		return target.href;
 	}
 
 	/**
