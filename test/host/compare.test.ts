@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunHeader, RunRecord } from '../../src/core/compare/types';
+import type { RunHeader, RunRecord, Variant } from '../../src/core/compare/types';
 import type { CompareModelsArgs } from '../../src/vscode/compare';
 import type { RunOutcome } from '../../src/vscode/compare/compareRunner';
 import { type FakeOpenAI, startFakeOpenAI } from '../fixtures/fake-openai';
@@ -17,7 +17,7 @@ const ROWS = [
 	{ input: 'It is a phone.', expected: 'neutral' },
 ];
 
-const variants: CompareModelsArgs['variants'] = [
+const variants: Variant[] = [
 	{ id: 'ft', label: 'Fine-tuned', model: `cmp:${FINE_TUNED}` },
 	{
 		id: 'few',
@@ -97,8 +97,8 @@ suite('compare panel with a local server', () => {
 				['few', 'cmp:gpt-4o-mini'],
 			],
 		);
-		assert.equal(header.variants[1].system, variants?.[1].system);
-		assert.deepEqual(header.variants[1].examples, variants?.[1].examples);
+		assert.equal(header.variants[1].system, variants[1].system);
+		assert.deepEqual(header.variants[1].examples, variants[1].examples);
 		assert.equal(header.dataset?.rows, 3);
 		assert.equal(header.dataset?.path, path.join(workspace, 'data', 'sentiment.jsonl'));
 		assert.match(header.dataset?.sha256 ?? '', /^[0-9a-f]{64}$/);
@@ -193,5 +193,31 @@ suite('compare panel with a local server', () => {
 		} finally {
 			replyDelayMs = 0;
 		}
+	});
+
+	test('resolved few-shot examples are sent once', async () => {
+		const picked = [
+			{
+				messages: [
+					{ role: 'user' as const, content: 'Review: Awful.' },
+					{ role: 'assistant' as const, content: 'negative' },
+				],
+			},
+		];
+		const resolved = {
+			...variants[1],
+			examples: [...(variants[1].examples ?? []), ...picked],
+			examplesFrom: { file: 'prompts/train.jsonl', count: 1, pick: 'first' as const },
+		};
+		await vscode.commands.executeCommand('llmLab.compareModels', {
+			variants: [variants[0], resolved],
+			input: { input: ROWS[0].input },
+		} satisfies CompareModelsArgs);
+		const outcome = await vscode.commands.executeCommand<RunOutcome | undefined>('llmLab.runComparison', 'input');
+
+		assert.equal(outcome?.status, 'completed', outcome?.error);
+		const { header } = readRunFile(await fs.readFile(outcome?.runFile ?? '', 'utf8'));
+		assert.deepEqual(header.variants[1].examples, resolved.examples);
+		assert.equal(header.variants[1].examplesFrom, undefined);
 	});
 });

@@ -53,7 +53,11 @@ export function chatParameters(registry: ModelRegistry): VariantParameters {
 
 /** The argument of `llmLab.compareModels`. */
 export interface CompareModelsArgs {
-	/** Replace the panel's variants. `examplesFrom` examples are picked when a run starts and sent after `examples`. */
+	/**
+	 * Replace the panel's variants. As in the core's `Variant`, `examples` may already end with the examples picked
+	 * from `examplesFrom`: when it has at least `examplesFrom.count` of them, they are kept as typed examples. Otherwise
+	 * the examples are picked from `examplesFrom.file`, relative to the workspace folder, when a run starts.
+	 */
 	variants?: Variant[];
 	/** Values of the template variables for a single-input run; `expected` is the expected output. */
 	input?: Record<string, string>;
@@ -115,7 +119,7 @@ export class CompareController implements vscode.Disposable {
 	/** Applies the argument of `llmLab.compareModels`. */
 	async open(args: CompareModelsArgs = {}): Promise<void> {
 		if (args.variants) {
-			this.setDraft({ ...this.draft, variants: args.variants.map((variant) => ({ ...variant, label: variant.label || variant.id })) });
+			this.setDraft({ ...this.draft, variants: args.variants.map(draftVariantOf) });
 			this.send({ type: 'draft/set', draft: this.draft });
 		}
 		if (args.input) {
@@ -662,4 +666,16 @@ export class CompareController implements vscode.Disposable {
 		}
 		return root;
 	}
+}
+
+/** Converts a variant of the command's argument to the panel's form, where `examples` holds only typed examples. */
+function draftVariantOf(variant: Variant): Variant {
+	const label = variant.label || variant.id;
+	const source = variant.examplesFrom;
+	if (!source || (variant.examples?.length ?? 0) < source.count) {
+		return { ...variant, label };
+	}
+	const typed: Variant = { ...variant, label };
+	delete typed.examplesFrom;
+	return typed;
 }

@@ -58,6 +58,8 @@ export class RunStartError extends Error {
 
 export class CompareRunner implements vscode.Disposable {
 	private live: { state: RunState; abort: AbortController; runFile: string } | undefined;
+	/** True while a run creates its provider clients, before it becomes `live`. */
+	private starting = false;
 
 	/**
 	 * `postFor` returns the function that sends a run's messages to the page; it drops them while another run is shown.
@@ -93,10 +95,16 @@ export class CompareRunner implements vscode.Disposable {
 	 * run is in progress or a provider cannot be reached before any call.
 	 */
 	async run(request: RunRequest): Promise<RunOutcome> {
-		if (this.live) {
+		if (this.live || this.starting) {
 			throw new RunStartError('A comparison is already running. Stop it, or wait until it has finished.');
 		}
-		const resolveModel = await this.createResolver(request);
+		this.starting = true;
+		let resolveModel: Awaited<ReturnType<typeof createRegistryResolver>>;
+		try {
+			resolveModel = await this.createResolver(request);
+		} finally {
+			this.starting = false;
+		}
 		let state: RunState | undefined;
 		state = new RunState(
 			{
