@@ -571,3 +571,26 @@ describe('OpenAI provider redirects', () => {
 		}
 	});
 });
+
+describe('OpenAI provider keepalives', () => {
+	test('keepalive comments alone still stall', { timeout: 5000 }, async () => {
+		const timers: NodeJS.Timeout[] = [];
+		const server = await startRawServer((_request, response) => {
+			response.writeHead(200, { 'content-type': 'text/event-stream' });
+			const role = { choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] };
+			response.write(`data: ${JSON.stringify(role)}\n\n`);
+			timers.push(setInterval(() => response.write(': keepalive\n\n'), 50));
+		});
+		try {
+			const started = Date.now();
+			const { error } = await collectUntilError(
+				providerFor(server.baseUrl, null).streamChat(chatRequest({ stallTimeoutMs: 300 })),
+			);
+			assert.ok(error instanceof StreamStalledError, `got ${String(error)}`);
+			assert.ok(Date.now() - started < 3000, `stalled after ${Date.now() - started} ms`);
+		} finally {
+			timers.forEach(clearInterval);
+			await server.stop();
+		}
+	});
+});

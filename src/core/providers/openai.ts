@@ -225,7 +225,6 @@ export class OpenAIProvider implements ChatProvider {
 				seed: request.seed,
 			});
 			for await (const chunk of stream) {
-				watch.touch();
 				const text = typeof chunk.content === 'string' ? chunk.content : '';
 				if (text !== '') {
 					deltaCount++;
@@ -389,8 +388,14 @@ export class OpenAIProvider implements ChatProvider {
 				throw await this.readUnstreamedBody(response, contentType, context);
 			}
 			return guardResponseBody(response, init?.signal, {
-				onData: () => watch.touch(),
-				checkLine: (line) => this.checkEventLine(line, context),
+				// Only events with content or a finish restart the stall timer, so that a server sending nothing but
+				// keepalive comments still stalls. The first content gets the same limit, counted from the request.
+				// NOTE: a server that reads a long prompt for longer than the stall timeout, with keepalives, stalls too.
+				checkLine: (line) => {
+					if (this.checkEventLine(line, context)) {
+						watch.touch();
+					}
+				},
 				readError: (cause) =>
 					new StreamCutError(
 						`The connection to ${url} closed before the reply for model "${request?.model}" finished. ` +
@@ -477,16 +482,17 @@ export class OpenAIProvider implements ChatProvider {
 		}
 	}
 
-	private checkEventLine(line: string, context: RequestContext): void {
+	/** Checks one SSE line and returns true when it carries reply content, a finish reason or usage. */
+	private checkEventLine(line: string, context: RequestContext): boolean {
 		if (!line.startsWith('data:')) {
-			return;
+			return false;
 		}
 		const data = line.slice(5).trim();
 		if (data === '[DONE]') {
-			return;
+			return true;
 		}
 		try {
-			JSON.parse(data);
+			return carriesProgress(JSON.parse(data));
 		} catch (cause) {
 			throw new BadResponseError(
 				`The stream from ${context.url} for model "${context.model}" contains an event that is not valid JSON. ` +
@@ -713,6 +719,21 @@ export class OpenAIProvider implements ChatProvider {
 /** True when `url` is the base URL or a path below it; the key is sent nowhere else. */
 export function isUnderBaseUrl(url: string, baseUrl: string): boolean {
 	return url === baseUrl || url.startsWith(`${baseUrl}/`) || url.startsWith(`${baseUrl}?`);
+}
+
+/** True when a parsed stream event has reply text, a finish reason, usage or an error, as opposed to a bare role. */
+function carriesProgress(event: unknown): boolean {
+	const fields = event as {
+		choices?: Array<{ delta?: { content?: unknown }; finish_reason?: unknown }>;
+		usage?: unknown;
+		error?: unknown;
+	} | null;
+	if (fields?.usage || fields?.error) {
+		return true;
+	}
+	return (fields?.choices ?? []).some(
+		(choice) => (typeof choice?.delta?.content === 'string' && choice.delta.content !== '') || !!choice?.finish_reason,
+	);
 }
 
 function toLangChainMessages(messages: ChatMessage[]): BaseMessage[] {
