@@ -216,6 +216,25 @@ describe('chat view page in Chromium', () => {
 		});
 	});
 
+	it('Escape posts chat/stop while busy', async () => {
+		await withPage(async (chat) => {
+			const { page } = chat;
+			await chat.send({ type: 'conversation/show', conversation: createConversation(), busy: false });
+			await page.locator('#messages').click();
+			await page.keyboard.press('Escape');
+			assert.deepEqual(await chat.readPosted('chat/stop'), []);
+
+			await chat.send({ type: 'busy/changed', conversationId, busy: true });
+			await page.getByRole('button', { name: 'Stop' }).waitFor({ state: 'visible' });
+			await page.keyboard.press('Escape');
+			assert.deepEqual(await chat.readPosted('chat/stop'), [{ type: 'chat/stop', conversationId }]);
+
+			await page.locator('#input').focus();
+			await page.keyboard.press('Escape');
+			assert.equal((await chat.readPosted('chat/stop')).length, 2);
+		});
+	});
+
 	it('Enter sends, Shift+Enter adds line', async () => {
 		await withPage(async (chat) => {
 			const { page } = chat;
@@ -299,6 +318,58 @@ describe('chat view page in Chromium', () => {
 			assert.ok(text.includes('<iframe src='));
 			assert.ok(text.includes('<!-- <img src=x'));
 			assert.equal(await page.locator('body').isVisible(), true);
+		});
+	});
+
+	it('bidi controls render as marked escapes', async () => {
+		await withPage(async (chat) => {
+			const { page } = chat;
+			const content = 'Run evil\u202Eexe.txt\u202C now.\n\n[safe\u2067link\u2069](https://example.invalid/a)\n\n`code\u202Dx`';
+			await chat.send({
+				type: 'conversation/show',
+				conversation: createConversation({
+					messages: [
+						createMessage({ id: 'u1', role: 'user', content: 'Name \u202Bfile' }),
+						createMessage({ id: 'a1', role: 'assistant', content }),
+					],
+				}),
+				busy: false,
+			});
+			const body = page.locator('[data-message-id="a1"] .message-body');
+			await body.locator('a').waitFor();
+			const text = (await body.textContent()) ?? '';
+			assert.doesNotMatch(text, /[\u202A-\u202E\u2066-\u2069]/);
+			assert.match(text, /evil⟨U\+202E⟩exe\.txt⟨U\+202C⟩ now\./);
+			assert.equal(await body.locator('a').textContent(), 'safe⟨U+2067⟩link⟨U+2069⟩');
+			assert.equal(await body.locator('code').textContent(), 'code⟨U+202D⟩x');
+			assert.equal(await body.locator('.bidi-control').count(), 5);
+			const userText = await page.locator('[data-message-id="u1"] .message-body').textContent();
+			assert.equal(userText, 'Name ⟨U+202B⟩file');
+		});
+	});
+
+	it('long notice shows all on request', async () => {
+		await withPage(async (chat) => {
+			const { page } = chat;
+			const message = `Server error: ${'<html><body>Internal error</body></html> '.repeat(100)}end of page`;
+			await chat.send({ type: 'notice/show', notice: { severity: 'error', message, actions: [] } });
+			const text = page.locator('.notice-message .capped-text');
+			await text.waitFor();
+			assert.equal((await text.textContent())?.length, 501);
+			assert.equal(message.startsWith(((await text.textContent()) ?? '').slice(0, -1)), true);
+
+			const toggle = page.getByRole('button', { name: 'Show all' });
+			assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+			await toggle.click();
+			assert.equal(await text.textContent(), message);
+			const less = page.getByRole('button', { name: 'Show less' });
+			assert.equal(await less.getAttribute('aria-expanded'), 'true');
+			await less.click();
+			assert.equal((await text.textContent())?.length, 501);
+
+			await chat.send({ type: 'notice/show', notice: { severity: 'error', message: 'Short error.', actions: [] } });
+			await page.locator('.notice-message', { hasText: 'Short error.' }).waitFor();
+			assert.equal(await page.getByRole('button', { name: 'Show all' }).count(), 0);
 		});
 	});
 

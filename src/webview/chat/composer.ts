@@ -120,10 +120,13 @@ export class Composer {
 		this.updateButtons();
 	}
 
-	private stop(): void {
-		if (this.busy && this.conversationId) {
-			this.api.postMessage({ type: 'chat/stop', conversationId: this.conversationId });
+	/** Posts `chat/stop` while a reply streams. Returns false when there is nothing to stop. */
+	stop(): boolean {
+		if (!this.busy || !this.conversationId) {
+			return false;
 		}
+		this.api.postMessage({ type: 'chat/stop', conversationId: this.conversationId });
+		return true;
 	}
 
 	private postDraft(): void {

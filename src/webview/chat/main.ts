@@ -109,6 +109,17 @@ function start(): void {
 		}
 	});
 
+	// VS Code's Escape keybinding for Stop Generation does not fire while focus is inside the webview.
+	document.addEventListener('keydown', (event) => {
+		// Escape during IME composition cancels the composition and must not stop the reply.
+		if (event.key !== 'Escape' || event.isComposing || event.defaultPrevented) {
+			return;
+		}
+		if (composer.stop()) {
+			event.preventDefault();
+		}
+	});
+
 	findElement('new-chat').addEventListener('click', () => {
 		composer.flushDraft();
 		api.postMessage({ type: 'chat/new' });

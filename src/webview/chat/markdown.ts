@@ -5,6 +5,8 @@
 
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
+import { revealBidiControls } from './bidi';
+import { type MarkdownEngine, type MarkdownEnv, MarkdownStream } from './markdownStream';
 import { type ChatStrings, formatString } from './strings';
 
 /** Schemes a link in model output may use. Everything else (`javascript:`, `data:`, `file:`, relative) is dropped. */
@@ -15,15 +17,33 @@ const alignmentPattern = /^\s*text-align\s*:\s*(left|right|center)\s*;?\s*$/i;
 export interface MarkdownRenderer {
 	/** Returns sanitized nodes for `source`, with a Copy button next to each code block. */
 	render(source: string): DocumentFragment;
+	/** Creates a renderer for a reply that grows, which renders each finished block once. */
+	createStream(container: HTMLElement): MarkdownStream;
 }
 
 export function createMarkdownRenderer(strings: ChatStrings): MarkdownRenderer {
+	const engine = createMarkdownEngine(strings);
+	return {
+		render(source) {
+			const env: MarkdownEnv = {};
+			return engine.renderTokens(engine.parse(source, env), env);
+		},
+		createStream(container) {
+			return new MarkdownStream(container, engine);
+		},
+	};
+}
+
+function createMarkdownEngine(strings: ChatStrings): MarkdownEngine {
 	const markdown = createMarkdownIt(strings);
 	const purifier = createPurifier();
 
 	return {
-		render(source) {
-			const fragment = purifier.sanitize(markdown.render(source), {
+		parse(source, env) {
+			return markdown.parse(source, env);
+		},
+		renderTokens(tokens, env) {
+			const fragment = purifier.sanitize(markdown.renderer.render(tokens, markdown.options, env), {
 				RETURN_DOM_FRAGMENT: true,
 				ALLOWED_URI_REGEXP: allowedUrlPattern,
 				USE_PROFILES: { html: true },
@@ -33,6 +53,7 @@ export function createMarkdownRenderer(strings: ChatStrings): MarkdownRenderer {
 				FORBID_ATTR: ['style'],
 			});
 			addCopyButtons(fragment, strings);
+			revealBidiControls(fragment, strings);
 			return fragment;
 		},
 	};

@@ -1,8 +1,11 @@
 /** The message list: one article per stored message, with Markdown replies rendered once per frame. */
 
 import type { MessageStats, StoredMessage } from '../../core/chat/conversation';
+import { createTextWithVisibleControls } from './bidi';
 import { formatCost, formatCount, formatDuration } from './format';
 import type { MarkdownRenderer } from './markdown';
+import type { MarkdownStream } from './markdownStream';
+import { showCappedText } from './notices';
 import { type ChatStrings, formatString } from './strings';
 
 interface MessageView {
@@ -12,6 +15,8 @@ interface MessageView {
 	body: HTMLElement;
 	notice: HTMLElement;
 	footer: HTMLElement;
+	/** Renders an assistant reply's Markdown, keeping the blocks that are finished between frames. */
+	markdownStream?: MarkdownStream;
 }
 
 export class MessageList {
@@ -72,7 +77,10 @@ export class MessageList {
 		this.scheduleBody(message.id);
 	}
 
-	/** Appends streamed text to a message. The Markdown is rendered at most once per animation frame. */
+	/**
+	 * Appends streamed text to a message. The Markdown is rendered at most once per animation frame, and only
+	 * its last, unfinished blocks are rendered again.
+	 */
 	appendDelta(messageId: string, text: string): boolean {
 		const view = this.views.get(messageId);
 		if (!view) {
@@ -139,7 +147,7 @@ export class MessageList {
 		article.setAttribute('aria-busy', String(message.status === 'streaming'));
 		view.header.textContent = this.describeRole(message);
 
-		view.notice.textContent = message.notice ?? '';
+		showCappedText(view.notice, message.notice ?? '', this.strings);
 		view.notice.hidden = !message.notice;
 		view.footer.replaceChildren(...this.createFooterItems(message));
 		view.footer.hidden = view.footer.childElementCount === 0;
@@ -149,10 +157,11 @@ export class MessageList {
 		const { message, body } = view;
 		if (message.role === 'assistant') {
 			body.className = 'message-body markdown';
-			body.replaceChildren(this.markdown.render(message.content));
+			view.markdownStream ??= this.markdown.createStream(body);
+			view.markdownStream.render(message.content, message.status !== 'streaming');
 		} else {
 			body.className = 'message-body plain';
-			body.textContent = message.content;
+			body.replaceChildren(...createTextWithVisibleControls(message.content, this.strings));
 		}
 	}
 

@@ -1,8 +1,12 @@
 /** The notice bar above the conversation: request errors and first-run help, with command buttons. */
 
+import { createTextWithVisibleControls } from './bidi';
 import type { ChatNotice } from './protocol';
 import type { ChatStrings } from './strings';
 import type { ChatHostApi } from './vscodeApi';
+
+/** Characters of a notice shown before a "Show all" button; servers can return whole HTML pages as errors. */
+const noticePreviewLength = 500;
 
 /** Shows `notice` in `container`, replacing any earlier one. */
 export function showNotice(container: HTMLElement, notice: ChatNotice, api: ChatHostApi, strings: ChatStrings): void {
@@ -13,7 +17,7 @@ export function showNotice(container: HTMLElement, notice: ChatNotice, api: Chat
 
 	const message = document.createElement('p');
 	message.className = 'notice-message';
-	message.textContent = notice.message;
+	showCappedText(message, notice.message, strings);
 
 	const actions = document.createElement('div');
 	actions.className = 'notice-actions';
@@ -48,4 +52,40 @@ export function showNotice(container: HTMLElement, notice: ChatNotice, api: Chat
 export function clearNotice(container: HTMLElement): void {
 	container.replaceChildren();
 	container.hidden = true;
+}
+
+/**
+ * Shows `text` in `element`. Text longer than `noticePreviewLength` is cut there, with a button that shows all of
+ * it and then less again.
+ */
+export function showCappedText(element: HTMLElement, text: string, strings: ChatStrings): void {
+	const preview = cutText(text, noticePreviewLength);
+	if (preview === text) {
+		element.replaceChildren(...createTextWithVisibleControls(text, strings));
+		return;
+	}
+
+	const content = document.createElement('span');
+	content.className = 'capped-text';
+	const toggle = document.createElement('button');
+	toggle.type = 'button';
+	toggle.className = 'link-button show-all';
+	const showExpanded = (expanded: boolean) => {
+		content.replaceChildren(...createTextWithVisibleControls(expanded ? text : `${preview}…`, strings));
+		toggle.textContent = expanded ? strings.showLess : strings.showAll;
+		toggle.setAttribute('aria-expanded', String(expanded));
+	};
+	toggle.addEventListener('click', () => showExpanded(toggle.getAttribute('aria-expanded') !== 'true'));
+	showExpanded(false);
+	element.replaceChildren(content, ' ', toggle);
+}
+
+/** Returns the first `length` UTF-16 code units of `text`, one fewer when that would split a surrogate pair. */
+function cutText(text: string, length: number): string {
+	if (text.length <= length) {
+		return text;
+	}
+	const last = text.charCodeAt(length - 1);
+	const end = last >= 0xd800 && last <= 0xdbff ? length - 1 : length;
+	return text.slice(0, end);
 }
