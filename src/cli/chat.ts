@@ -46,8 +46,12 @@ export async function runChat(options: ChatOptions): Promise<number> {
 		kind: ollama ? 'ollama' : 'openai',
 		baseUrl: options.baseUrl ?? (ollama ? 'http://127.0.0.1:11434' : 'https://api.openai.com/v1'),
 	};
-	if (!URL.canParse(config.baseUrl)) {
-		throw new UsageError(`invalid --base-url "${config.baseUrl}": expected a URL such as http://127.0.0.1:8080/v1.`);
+	if (ollama && name.trim() === '') {
+		throw new UsageError('--model ollama: needs a model name, for example --model ollama:llama3.2:3b.');
+	}
+	const protocol = URL.parse(config.baseUrl)?.protocol;
+	if (protocol !== 'http:' && protocol !== 'https:') {
+		throw new UsageError(`invalid --base-url "${config.baseUrl}": expected an http or https URL such as http://127.0.0.1:8080/v1.`);
 	}
 	const apiKey = ollama ? undefined : process.env.OPENAI_API_KEY || undefined;
 	if (!ollama && !apiKey && isOfficialOpenAI(config.baseUrl)) {

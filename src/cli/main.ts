@@ -20,7 +20,8 @@ export const USAGE = `Usage:
   llm-lab chat --model M [--base-url U] [--max-tokens N] [--temperature T] [--system TEXT] PROMPT
       Stream a reply to standard output and print usage to standard error. M is a model name for an
       OpenAI-compatible server (key from OPENAI_API_KEY), or ollama:NAME:TAG for Ollama. U is the server's
-      base URL (default: https://api.openai.com/v1, or http://127.0.0.1:11434 for Ollama).
+      base URL (default: https://api.openai.com/v1, or http://127.0.0.1:11434 for Ollama). T is from 0 to 2.
+      A PROMPT of - reads the prompt from standard input.
   llm-lab compare --variants FILE --dataset FILE [--out FILE] [--concurrency N] [--min-pass-rate R] [--resume]
       Run every variant of the variants file on every row of the dataset (.jsonl or .csv) and print a summary per
       variant. Records go to --out (default: .llmlab/runs/<run id>.jsonl); --resume finishes the missing calls of
@@ -64,13 +65,18 @@ export async function main(argv: string[]): Promise<number> {
 					system: { type: 'string' },
 				},
 			});
+			const temperature = parseNumberOption('--temperature', values.temperature, false);
+			if (temperature !== undefined && (temperature < 0 || temperature > 2)) {
+				throw new UsageError(`invalid --temperature value "${values.temperature}": expected a number from 0 to 2.`);
+			}
+			const fromStdin = positionals.length === 1 && positionals[0] === '-';
 			return await runChat({
 				model: values.model,
 				baseUrl: values['base-url'],
 				maxTokens: parseNumberOption('--max-tokens', values['max-tokens'], true),
-				temperature: parseNumberOption('--temperature', values.temperature, false),
+				temperature,
 				system: values.system,
-				prompt: positionals.join(' '),
+				prompt: fromStdin ? await readStdin() : positionals.join(' '),
 			});
 		}
 		if (command === 'compare') {
@@ -103,6 +109,15 @@ export async function main(argv: string[]): Promise<number> {
 	}
 	process.stderr.write(`llm-lab: unknown command "${command}".\n\n${USAGE}\n`);
 	return EXIT_USAGE;
+}
+
+/** Reads standard input to its end, for `chat -`. */
+async function readStdin(): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of process.stdin) {
+		chunks.push(chunk as Buffer);
+	}
+	return Buffer.concat(chunks).toString('utf8');
 }
 
 function parseNumberOption(name: string, value: string | undefined, integer: boolean): number | undefined {

@@ -21,6 +21,33 @@ interface FileCount {
 	share: number | null;
 }
 
+/** A file that could not be read, listed in `--json` output with its `error`. */
+interface FileFailure {
+	file: string;
+	error: string;
+}
+
+/** Bytes checked for NUL to tell a binary file, as Git and grep do. */
+const binaryProbeBytes = 8192;
+
+/** Reads a file as UTF-8 text; a directory or unreadable file gives `error`, and a binary file gives `skipped`. */
+async function readTextFile(file: string): Promise<{ text: string } | { error: string } | { skipped: string }> {
+	let bytes: Buffer;
+	try {
+		if ((await fs.stat(file)).isDirectory()) {
+			return { error: `${file} is a directory. Pass the files in it, for example ${file}/*.md.` };
+		}
+		bytes = await fs.readFile(file);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		return { error: code === 'ENOENT' ? `${file} was not found.` : `cannot read ${file}: ${(error as Error).message}` };
+	}
+	if (bytes.subarray(0, binaryProbeBytes).includes(0)) {
+		return { skipped: `skipped ${file}: it is a binary file (NUL bytes in the first 8 KB).` };
+	}
+	return { text: bytes.toString('utf8') };
+}
+
 /** Counts each file's tokens and prints a table, or one JSON object with `--json`. */
 export async function runTokens(files: string[], options: TokensOptions): Promise<number> {
 	if (files.length === 0) {
@@ -31,19 +58,22 @@ export async function runTokens(files: string[], options: TokensOptions): Promis
 		: openAICounter(options.model);
 	const { model: name, tokenizer, contextWindow } = counter;
 	const results: FileCount[] = [];
-	let failed = false;
+	const failures: FileFailure[] = [];
 	for (const file of files) {
-		let text: string;
-		try {
-			text = await fs.readFile(file, 'utf8');
-		} catch (error) {
-			process.stderr.write(`llm-lab: cannot read ${file}: ${(error as Error).message}\n`);
-			failed = true;
+		const read = await readTextFile(file);
+		if ('error' in read) {
+			process.stderr.write(`llm-lab: ${read.error}\n`);
+			failures.push({ file, error: read.error });
 			continue;
 		}
-		const tokens = counter.count(text);
+		if ('skipped' in read) {
+			process.stderr.write(`llm-lab: warning: ${read.skipped}\n`);
+			continue;
+		}
+		const tokens = counter.count(read.text);
 		results.push({ file, tokenizer, tokens, contextWindow, share: contextWindow ? tokens / contextWindow : null });
 	}
+	const failed = failures.length > 0;
 	const total = results.reduce((sum, entry) => sum + entry.tokens, 0);
 	if (options.json) {
 		const output = {
@@ -53,7 +83,7 @@ export async function runTokens(files: string[], options: TokensOptions): Promis
 			estimateReason: counter.estimateReason,
 			contextWindow,
 			contextWindowSource: counter.contextWindowSource,
-			files: results,
+			files: [...results, ...failures],
 			total: { tokens: total, share: contextWindow ? total / contextWindow : null },
 		};
 		process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
