@@ -361,7 +361,7 @@ export class OpenAIProvider implements ChatProvider {
 
 	/**
 	 * Wraps fetch so that the key goes only to the configured base URL, and so that streamed bodies report cut
-	 * connections and malformed events as named errors and restart the stall timer on every byte. A 200 response to a
+	 * connections and malformed events as named errors and restart the stall timer on reply content. A 200 response to a
 	 * streamed request that is not an event stream is read by `readUnstreamedBody`.
 	 */
 	private scopedFetch(watch: StreamWatch | undefined, request?: ChatRequest): typeof fetch {
@@ -643,7 +643,7 @@ export class OpenAIProvider implements ChatProvider {
 		return `: ${this.apiKey === undefined ? message : message.split(this.apiKey).join('***')}`;
 	}
 
-	/** Quotes the server's own error message with the key masked, or says that it sent none. */
+	/** Quotes the server's own error message with the key masked, or states that it sent none. */
 	private quotedErrorMessage(body: unknown): string {
 		const detail = this.errorDetail(body);
 		return detail === '' ? 'it sent no error message' : `"${detail.slice(2)}"`;
