@@ -114,6 +114,7 @@ function countReferences(env: MarkdownEnv): number {
  * Finds the start of the last top-level block that more text cannot merge into the blocks before it. Text can
  * only be appended to the last block, which keeps its first line once that line has ended, so the block before
  * it is finished. Until then the boundary is the start of the block before the last.
+ * NOTE: one large top-level block, such as a long list or code block, is still rendered again in every frame.
  */
 export function findStableBoundary(source: string, tokens: MarkdownToken[]): StableBoundary | undefined {
 	const blockStarts: number[] = [];

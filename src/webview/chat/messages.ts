@@ -109,6 +109,7 @@ export class MessageList {
 			}
 		}
 		this.pendingBodies.clear();
+		// NOTE: reading scrollHeight lays out the whole list, which for a 1 MB reply took longer than the render.
 		this.scrollToBottomIfFollowing();
 	}
 
