@@ -75,6 +75,10 @@ export async function runCompare(options: CompareOptions, io: CompareIo = proces
 	for (const diagnostic of dataset.diagnostics) {
 		io.stderr(`${options.dataset}:${diagnostic.line}:${diagnostic.column}: ${diagnostic.severity}: ${diagnostic.message}\n`);
 	}
+	if (dataset.rows.length === 0) {
+		io.stderr(`llm-lab: ${options.dataset} has no rows, so there is nothing to compare. Check the path and the file.\n`);
+		return EXIT_INVALID_INPUT;
+	}
 	if (dataset.diagnostics.some((diagnostic) => diagnostic.severity === 'error')) {
 		io.stderr(`llm-lab: ${options.dataset} has invalid rows; fix them and run again.\n`);
 		return EXIT_INVALID_INPUT;
@@ -108,7 +112,11 @@ export async function runCompare(options: CompareOptions, io: CompareIo = proces
 		for (const line of breakEvenLines(definition, result.summaries)) {
 			io.stdout(`${line}\n`);
 		}
-		return exitStatus(result.status, result.summaries, options.minPassRate, io, out);
+		const scoreErrors = result.records.reduce(
+			(total, record) => total + record.scores.filter((score) => score.error !== undefined).length,
+			0,
+		);
+		return exitStatus(result.status, result.summaries, options.minPassRate, io, out, scoreErrors);
 	} catch (error) {
 		if (error instanceof CompareInputError || error instanceof TemplateVariableError) {
 			io.stderr(`llm-lab: ${error.message}\n`);
@@ -126,6 +134,7 @@ function exitStatus(
 	minPassRate: number | undefined,
 	io: CompareIo,
 	out: string,
+	scoreErrors = 0,
 ): number {
 	if (status === 'cancelled') {
 		io.stderr(`llm-lab: stopped. Finished calls are saved; run again with --resume --out ${out} to finish the rest.\n`);
@@ -144,6 +153,13 @@ function exitStatus(
 	const errors = summaries.reduce((total, summary) => total + summary.errors, 0);
 	if (errors > 0) {
 		io.stderr(`llm-lab: ${errors} call(s) failed after their retries; see the "error" field of their records.\n`);
+		return EXIT_FAILED;
+	}
+	if (scoreErrors > 0) {
+		io.stderr(
+			`llm-lab: ${scoreErrors} score(s) could not be computed (for example a judge call failed); see the "error" field ` +
+				`of their scores, and run again with --resume --out ${out} to score them.\n`,
+		);
 		return EXIT_FAILED;
 	}
 	return 0;

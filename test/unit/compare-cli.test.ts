@@ -150,6 +150,34 @@ describe('compare command', () => {
 		assert.match(io.err, /\/variants\/0 must have required property 'model'/);
 	});
 
+	test('empty dataset exits 2', async () => {
+		const dataset = path.join(dir, 'empty.jsonl');
+		await writeFile(dataset, '');
+		const io = captureIo(dir);
+		assert.equal(await runCompare({ ...options, dataset, out: path.join(dir, 'empty-run.jsonl') }, io), EXIT_INVALID_INPUT);
+		assert.match(io.err, /has no rows/);
+	});
+
+	test('failed judge exits 1 and resume scores again', async () => {
+		const judged = path.join(dir, 'judged.json');
+		const definition = JSON.parse(await readFile(options.variants, 'utf8'));
+		definition.scorers = [{ type: 'judge', model: 'local:judge-missing', rubric: 'Is the label right?' }];
+		await writeFile(judged, JSON.stringify(definition));
+		server.setFault({ kind: 'status', status: 500, model: 'judge-missing' });
+		try {
+			const out = path.join(dir, 'judged-run.jsonl');
+			const first = captureIo(dir);
+			assert.equal(await runCompare({ ...options, variants: judged, out }, first), 1, first.err);
+			assert.match(first.err, /score\(s\) could not be computed/);
+			const before = server.requests.length;
+			const second = captureIo(dir);
+			await runCompare({ ...options, variants: judged, out, resume: true }, second);
+			assert.ok(server.requests.length > before, 'resume did not run the failed scores again');
+		} finally {
+			server.setFault(undefined);
+		}
+	});
+
 	test('run file lines are whole JSON records', async () => {
 		const out = path.join(dir, 'lines.jsonl');
 		await runCompare({ ...options, out }, captureIo(dir));

@@ -53,11 +53,12 @@ test('long history can be trimmed', async () => {
 	const request = input({ history, input: 'new question' });
 	const plan = await planRequest(request);
 	assert.equal(plan.budget.level, 'over');
-	assert.equal(plan.trimCount, 1);
-	const trimmed = trimPlan(plan, request, 1);
+	// Dropping the old question alone would fit, but then the history would open with its reply, so both go.
+	assert.equal(plan.trimCount, 2);
+	const trimmed = trimPlan(plan, request, 2);
 	assert.equal(trimmed.budget.level, 'ok');
-	assert.equal(trimmed.messages.length, 2);
-	assert.equal(trimmed.messages[0].content, history[1].content);
+	assert.equal(trimmed.messages.length, 1);
+	assert.equal(trimmed.messages[0].content, 'new question');
 });
 
 test('OpenAI models are never offered num_ctx', async () => {
@@ -66,4 +67,20 @@ test('OpenAI models are never offered num_ctx', async () => {
 	);
 	assert.equal(plan.budget.level, 'over');
 	assert.equal(plan.raiseNumCtxTo, undefined);
+});
+
+test('trimming keeps whole turns', async () => {
+	const history = [
+		{ role: 'user' as const, content: 'old '.repeat(1_000) },
+		{ role: 'assistant' as const, content: 'ok' },
+		{ role: 'user' as const, content: 'again '.repeat(1_000) },
+		{ role: 'assistant' as const, content: 'ok' },
+	];
+	const request = input({ history, input: 'hi', profile: { ...ollamaProfile, contextWindow: 2_000 } });
+	const plan = await planRequest(request);
+	assert.equal(plan.budget.level, 'over');
+	// Dropping the first user message alone would fit, but the kept history would open with the assistant.
+	assert.equal(plan.trimCount, 2);
+	const trimmed = trimPlan(plan, request, plan.trimCount!);
+	assert.equal(trimmed.messages[0].role, 'user');
 });

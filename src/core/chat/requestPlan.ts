@@ -73,10 +73,25 @@ function buildPlan(
 	);
 	const plan: RequestPlan = { messages, budget, historyTokens };
 	if (budget.level === 'over') {
-		plan.trimCount = countMessagesToTrim(budget, historyTokens);
+		plan.trimCount = wholeTurns(history, countMessagesToTrim(budget, historyTokens));
 		if (input.profile.providerKind === 'ollama') {
 			plan.raiseNumCtxTo = raisedNumCtx(budget.totalTokens, input.profile.trainedContextWindow);
 		}
 	}
 	return plan;
+}
+
+/**
+ * Widens a trim so that the kept history starts with a user message, because many chat templates reject a
+ * conversation that opens with the assistant. Returns undefined when nothing would be left but replies.
+ */
+function wholeTurns(history: ChatMessage[], count: number | undefined): number | undefined {
+	if (count === undefined) {
+		return undefined;
+	}
+	let widened = count;
+	while (widened < history.length && history[widened].role !== 'user') {
+		widened++;
+	}
+	return widened;
 }

@@ -88,7 +88,8 @@ export async function runComparison(options: RunOptions): Promise<RunResult> {
 	for (const row of options.rows) {
 		for (const variant of options.variants) {
 			const done = records.get(pairKey(row.index, variant.id));
-			if (!done || done.error !== undefined) {
+			// A call whose scorer failed (such as an LLM judge that errored) is run again, so its score is not lost.
+			if (!done || done.error !== undefined || done.scores.some((score) => score.error !== undefined)) {
 				pending.push({ row, variant });
 			}
 		}

@@ -219,6 +219,7 @@ async function askForValues(definition: PromptDefinition): Promise<Record<string
 			title: `LLM Lab: Value of {{${name}}}`,
 			prompt: description ?? `The text that replaces {{${name}}} in the prompt.`,
 			ignoreFocusOut: true,
+			validateInput: (text) => (text.trim() ? undefined : `Enter a value for {{${name}}}, or press Escape to cancel.`),
 		});
 		if (value === undefined) {
 			return undefined;
