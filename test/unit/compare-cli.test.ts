@@ -160,7 +160,7 @@ describe('compare command', () => {
 
 	test('failed judge exits 1 and resume scores again', async () => {
 		const judged = path.join(dir, 'judged.json');
-		const definition = JSON.parse(await readFile(options.variants, 'utf8'));
+		const definition = JSON.parse(await readFile(options.variants!, 'utf8'));
 		definition.scorers = [{ type: 'judge', model: 'local:judge-missing', rubric: 'Is the label right?' }];
 		await writeFile(judged, JSON.stringify(definition));
 		server.setFault({ kind: 'status', status: 500, model: 'judge-missing' });
