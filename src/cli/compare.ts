@@ -190,7 +190,8 @@ function progressReporter(io: CompareIo): (event: RunEvent) => void {
 				break;
 			case 'retrying':
 				io.stderr(
-					`Row ${event.row + 1}, variant "${event.variant}": ${event.error.kind}; retry ${event.attempt - 1} in ${(event.delayMs / 1000).toFixed(1)} s.\n`,
+					`Row ${event.row + 1}, variant "${event.variant}": ${retryReason(event.error)} Retry ${event.attempt - 1} in ` +
+						`${(event.delayMs / 1000).toFixed(1)} s.\n`,
 				);
 				break;
 			case 'progress':
@@ -320,4 +321,12 @@ function processIo(): CompareIo {
 		cwd: process.cwd(),
 		interactive: process.stderr.isTTY === true,
 	};
+}
+
+/** Describes why a call is retried, in words rather than the error class name. */
+function retryReason(error: { kind: string; status?: number }): string {
+	if (error.kind === 'RateLimitError') {
+		return 'the server is rate limiting (HTTP 429).';
+	}
+	return error.status ? `the server failed with HTTP ${error.status}.` : 'the request failed.';
 }
