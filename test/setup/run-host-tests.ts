@@ -9,27 +9,20 @@
 //
 // Usage: node --import tsx test/setup/run-host-tests.ts
 // Needs: bash test/setup/install-code-server.sh, bash test/setup/install-llama-server.sh, node esbuild.js --tests
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { cacheDirectory, findFreePort, startLlamaServer, type LlamaServer } from '../fixtures/llama-server';
+import { findFreePort, startLlamaServer, type LlamaServer } from '../fixtures/llama-server';
 import { OUTPUT_PREFIX } from '../host/index';
-
-interface CodeServerPaths {
-	node: string;
-	codeServer: string;
-	playwrightCore: string;
-	chromium: string;
-}
+import { type CodeServerPaths, readCodeServerPaths, spawnCodeServer, stopProcessGroup, waitForCodeServer } from './codeServer';
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const TESTS_ENTRY = join(REPO_ROOT, 'out', 'test', 'host', 'index.js');
 const TEST_TIMEOUT_MS = Number(process.env.LLM_LAB_HOST_TEST_TIMEOUT_MS || 300_000);
 const START_TIMEOUT_MS = 60_000;
-const SETUP_COMMAND = 'bash test/setup/install-code-server.sh';
 
 /** Settings that keep the workbench from contacting the extension gallery and other services on the internet. */
 const USER_SETTINGS = {
@@ -46,110 +39,14 @@ function log(message: string): void {
 	console.log(`[run-host-tests] ${message}`);
 }
 
-function readCodeServerPaths(): CodeServerPaths {
-	const manifestPath = join(cacheDirectory(), 'code-server.json');
-	if (!existsSync(manifestPath)) {
-		throw new Error(`code-server is not set up: ${manifestPath} is missing. Run \`${SETUP_COMMAND}\`.`);
-	}
-	const paths = JSON.parse(readFileSync(manifestPath, 'utf8')) as CodeServerPaths;
-	for (const path of [paths.node, paths.codeServer, paths.playwrightCore, paths.chromium]) {
-		if (!existsSync(path)) {
-			throw new Error(`code-server is not set up: ${path} not found. Run \`${SETUP_COMMAND}\`.`);
-		}
-	}
-	return paths;
-}
-
-/** Starts code-server in its own process group, because its child processes outlive its own pid. */
+/** Writes the offline settings and starts code-server with the smoke-test driver, which runs the tests. */
 function startCodeServer(paths: CodeServerPaths, port: number, runDir: string, workspace: string): ChildProcess {
 	const userDataDir = join(runDir, 'user-data');
 	const extensionsDir = join(runDir, 'extensions');
-	const configDir = join(runDir, 'config');
 	mkdirSync(join(userDataDir, 'User'), { recursive: true });
 	writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, '\t'));
 	mkdirSync(extensionsDir, { recursive: true });
-	mkdirSync(configDir, { recursive: true });
-	// An explicit config file keeps code-server from writing one with a password under ~/.config.
-	const configFile = join(configDir, 'config.yaml');
-	writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-
-	const args = [
-		'--config', configFile,
-		'--bind-addr', `127.0.0.1:${port}`,
-		'--auth', 'none',
-		'--disable-telemetry',
-		'--disable-update-check',
-		'--disable-workspace-trust',
-		'--extensions-dir', extensionsDir,
-		'--user-data-dir', userDataDir,
-		// Without the smoke-test driver the workbench never runs extensionTestsPath.
-		'--vscode-option', 'enable-smoke-test-driver',
-		workspace,
-	];
-	const logFile = join(runDir, 'code-server.log');
-	const output = createWriteStream(logFile);
-	const child = spawn(paths.codeServer, args, {
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: {
-			...process.env,
-			PATH: `${dirname(paths.node)}:${process.env.PATH ?? ''}`,
-			XDG_CONFIG_HOME: join(runDir, 'xdg-config'),
-			XDG_DATA_HOME: join(runDir, 'xdg-data'),
-			// A gallery without a service URL turns off the extension gallery, which is open-vsx.org by default.
-			EXTENSIONS_GALLERY: '{}',
-		},
-	});
-	child.stdout?.pipe(output);
-	child.stderr?.pipe(output);
-	log(`started code-server (pid ${child.pid}) on 127.0.0.1:${port}, log in ${logFile}`);
-	return child;
-}
-
-async function waitForCodeServer(baseUrl: string, child: ChildProcess): Promise<void> {
-	const deadline = Date.now() + START_TIMEOUT_MS;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`code-server exited with ${child.signalCode ?? `code ${child.exitCode}`} before it was ready`);
-		}
-		try {
-			const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
-			if (response.ok) {
-				return;
-			}
-		} catch {
-			// Not listening yet.
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`code-server timed out: no response from ${baseUrl}/healthz within ${START_TIMEOUT_MS} ms`);
-}
-
-/** Sends SIGTERM to the whole process group, then SIGKILL to whatever is left after 5 seconds. */
-async function stopProcessGroup(child: ChildProcess): Promise<void> {
-	if (child.pid === undefined) {
-		return;
-	}
-	const groupId = -child.pid;
-	const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
-		try {
-			process.kill(groupId, signal);
-			return true;
-		} catch {
-			return false;
-		}
-	};
-	if (!signalGroup('SIGTERM')) {
-		return;
-	}
-	for (let attempt = 0; attempt < 50; attempt++) {
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		if (!signalGroup(0)) {
-			return;
-		}
-	}
-	log('code-server did not stop within 5 s of SIGTERM, sending SIGKILL');
-	signalGroup('SIGKILL');
+	return spawnCodeServer({ paths, port, runDir, workspace, extensionsDir, userDataDir, smokeTestDriver: true, log });
 }
 
 function buildWorkbenchUrl(baseUrl: string, workspace: string): string {
@@ -225,7 +122,7 @@ async function main(): Promise<number> {
 		const baseUrl = `http://127.0.0.1:${port}`;
 		const codeServer = startCodeServer(paths, port, runDir, workspace);
 		running.codeServer = codeServer;
-		await waitForCodeServer(baseUrl, codeServer);
+		await waitForCodeServer(baseUrl, codeServer, START_TIMEOUT_MS);
 
 		// playwright-core comes from the cache, next to code-server, so it loads by path.
 		const { chromium } = require(paths.playwrightCore) as typeof import('playwright-core');
@@ -275,7 +172,7 @@ async function stopRunning(): Promise<void> {
 	const { browser, codeServer, llamaServer } = running;
 	await browser?.close().catch((error: Error) => log(`closing Chromium failed: ${error.message}`));
 	if (codeServer) {
-		await stopProcessGroup(codeServer);
+		await stopProcessGroup(codeServer, log);
 	}
 	await llamaServer?.stop();
 }

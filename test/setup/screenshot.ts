@@ -7,7 +7,7 @@
 //
 // Usage: node --import tsx test/setup/screenshot.ts [OUTPUT]   (OUTPUT defaults to media/screenshot.png)
 // Needs: bash test/setup/install-code-server.sh, bash test/setup/install-llama-server.sh
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import {
 	cpSync,
 	createWriteStream,
@@ -22,13 +22,9 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { cacheDirectory, findFreePort, startLlamaServer, type LlamaServer } from '../fixtures/llama-server';
+import { findFreePort, startLlamaServer, type LlamaServer } from '../fixtures/llama-server';
+import { type CodeServerPaths, readCodeServerPaths, spawnCodeServer, stopProcessGroup, waitForCodeServer } from './codeServer';
 
-interface CodeServerPaths {
-	node: string;
-	codeServer: string;
-	chromium: string;
-}
 
 const REPO_ROOT = resolve(__dirname, '..', '..');
 const OUTPUT = resolve(process.argv[2] ?? join(REPO_ROOT, 'media', 'screenshot.png'));
@@ -127,20 +123,6 @@ function log(message: string): void {
 	console.log(`[screenshot] ${message}`);
 }
 
-function readCodeServerPaths(): CodeServerPaths {
-	const manifestPath = join(cacheDirectory(), 'code-server.json');
-	if (!existsSync(manifestPath)) {
-		throw new Error(`code-server is not set up: ${manifestPath} is missing. Run \`bash test/setup/install-code-server.sh\`.`);
-	}
-	const paths = JSON.parse(readFileSync(manifestPath, 'utf8')) as CodeServerPaths;
-	for (const path of [paths.node, paths.codeServer, paths.chromium]) {
-		if (!existsSync(path)) {
-			throw new Error(`code-server is not set up: ${path} not found. Run \`bash test/setup/install-code-server.sh\`.`);
-		}
-	}
-	return paths;
-}
-
 function buildExtension(): void {
 	log('building the extension');
 	const result = spawnSync(process.execPath, ['esbuild.js'], { cwd: REPO_ROOT, stdio: 'inherit' });
@@ -209,89 +191,18 @@ function writeJson(path: string, value: unknown): void {
 	writeFileSync(path, JSON.stringify(value, null, '\t'));
 }
 
-/** Starts code-server in its own process group, because its child processes outlive its own pid. */
+/** Starts code-server without the smoke-test driver, so the workbench looks as it does for a user. */
 function startCodeServer(paths: CodeServerPaths, port: number, runDir: string, workspace: string): ChildProcess {
-	const configDir = join(runDir, 'config');
-	mkdirSync(configDir, { recursive: true });
-	// An explicit config file keeps code-server from writing one with a password under ~/.config.
-	const configFile = join(configDir, 'config.yaml');
-	writeFileSync(configFile, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-
-	const args = [
-		'--config', configFile,
-		'--bind-addr', `127.0.0.1:${port}`,
-		'--auth', 'none',
-		'--disable-telemetry',
-		'--disable-update-check',
-		'--disable-workspace-trust',
-		'--extensions-dir', join(runDir, 'extensions'),
-		'--user-data-dir', join(runDir, 'user-data'),
+	return spawnCodeServer({
+		paths,
+		port,
+		runDir,
 		workspace,
-	];
-	const logFile = join(runDir, 'code-server.log');
-	const output = createWriteStream(logFile);
-	const child = spawn(paths.codeServer, args, {
-		detached: true,
-		stdio: ['ignore', 'pipe', 'pipe'],
-		env: {
-			...process.env,
-			PATH: `${dirname(paths.node)}:${process.env.PATH ?? ''}`,
-			XDG_CONFIG_HOME: join(runDir, 'xdg-config'),
-			XDG_DATA_HOME: join(runDir, 'xdg-data'),
-			// A gallery without a service URL turns off the extension gallery, which is open-vsx.org by default.
-			EXTENSIONS_GALLERY: '{}',
-		},
+		extensionsDir: join(runDir, 'extensions'),
+		userDataDir: join(runDir, 'user-data'),
+		smokeTestDriver: false,
+		log,
 	});
-	child.stdout?.pipe(output);
-	child.stderr?.pipe(output);
-	log(`started code-server (pid ${child.pid}) on 127.0.0.1:${port}, log in ${logFile}`);
-	return child;
-}
-
-async function waitForCodeServer(baseUrl: string, child: ChildProcess): Promise<void> {
-	const deadline = Date.now() + START_TIMEOUT_MS;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null || child.signalCode !== null) {
-			throw new Error(`code-server exited with ${child.signalCode ?? `code ${child.exitCode}`} before it was ready`);
-		}
-		try {
-			const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(1_000) });
-			if (response.ok) {
-				return;
-			}
-		} catch {
-			// Not listening yet.
-		}
-		await new Promise((resolve) => setTimeout(resolve, 250));
-	}
-	throw new Error(`code-server timed out: no response from ${baseUrl}/healthz within ${START_TIMEOUT_MS} ms`);
-}
-
-/** Sends SIGTERM to the whole process group, then SIGKILL to whatever is left after 5 seconds. */
-async function stopProcessGroup(child: ChildProcess): Promise<void> {
-	if (child.pid === undefined) {
-		return;
-	}
-	const groupId = -child.pid;
-	const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
-		try {
-			process.kill(groupId, signal);
-			return true;
-		} catch {
-			return false;
-		}
-	};
-	if (!signalGroup('SIGTERM')) {
-		return;
-	}
-	for (let attempt = 0; attempt < 50; attempt++) {
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		if (!signalGroup(0)) {
-			return;
-		}
-	}
-	log('code-server did not stop within 5 s of SIGTERM, sending SIGKILL');
-	signalGroup('SIGKILL');
 }
 
 async function openSampleFile(page: Page): Promise<void> {
@@ -416,7 +327,7 @@ async function main(): Promise<void> {
 		const port = await findFreePort();
 		const baseUrl = `http://127.0.0.1:${port}`;
 		running.codeServer = startCodeServer(paths, port, runDir, workspace);
-		await waitForCodeServer(baseUrl, running.codeServer);
+		await waitForCodeServer(baseUrl, running.codeServer, START_TIMEOUT_MS);
 
 		running.browser = await chromium.launch({
 			executablePath: paths.chromium,
@@ -465,7 +376,7 @@ async function stopRunning(): Promise<void> {
 	const { browser, codeServer, llamaServer } = running;
 	await browser?.close().catch((error: Error) => log(`closing Chromium failed: ${error.message}`));
 	if (codeServer) {
-		await stopProcessGroup(codeServer);
+		await stopProcessGroup(codeServer, log);
 	}
 	await llamaServer?.stop();
 }
