@@ -207,7 +207,12 @@ async function countTokens(context: CommandContext): Promise<void> {
 	const lines = [`o200k_base: ${formatTokenCount(o200k)} tokens`, `cl100k_base: ${formatTokenCount(cl100k)} tokens`];
 	let summary = `${scope}: ${formatTokenCount(o200k)} tokens (o200k_base)`;
 	if (profile) {
-		const count = profile.tokenizer === 'cl100k_base' ? cl100k : profile.tokenizer === 'o200k_base' ? o200k : await context.counter.count(text, profile.tokenizer);
+		let count = o200k;
+		if (profile.tokenizer === 'cl100k_base') {
+			count = cl100k;
+		} else if (profile.tokenizer !== 'o200k_base') {
+			count = await context.counter.count(text, profile.tokenizer);
+		}
 		if (profile.tokenizer !== 'o200k_base' && profile.tokenizer !== 'cl100k_base') {
 			lines.unshift(`${profile.tokenizerLabel}: ${formatTokenCount(count)} tokens`);
 		}

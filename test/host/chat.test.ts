@@ -126,7 +126,8 @@ suite('chat with llama-server', () => {
 		assert.ok((reply?.content.length ?? 0) > 0);
 		assert.equal(reply?.stats?.estimated, false);
 		const completionTokens = reply?.stats?.completionTokens ?? 0;
-		assert.ok(completionTokens > 0 && completionTokens <= 16, `completion tokens ${completionTokens} outside 1..16`);
+		assert.ok(completionTokens > 0, 'no completion tokens');
+		assert.ok(completionTokens <= 16, `completion tokens ${completionTokens} above max_tokens 16`);
 	});
 });
 

@@ -162,7 +162,7 @@ function noticeOf(
 	return notices.length > 0 ? notices.join(' ') : undefined;
 }
 
-/** What `isTruncated` knows about the count it compares. */
+/** Facts about the compared count that `isTruncated` weighs. */
 export interface TruncationEvidence {
 	/** Whether our count used the model's own tokenizer. */
 	exactTokenizer: boolean;

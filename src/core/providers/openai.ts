@@ -39,6 +39,7 @@ import type {
 	ChatMessage,
 	ChatProvider,
 	ChatRequest,
+	ContextWindowSource,
 	FinishReason,
 	ModelInfo,
 	ProviderConfig,
@@ -142,7 +143,7 @@ export class OpenAIProvider implements ChatProvider {
 					providerId: this.config.id,
 					name: entry.id,
 					contextWindow: serverWindow ?? trained,
-					contextWindowSource: serverWindow ? 'running server' : trained ? 'model metadata' : 'unknown',
+					contextWindowSource: windowSourceOf(serverWindow, trained),
 					contextWindows,
 					chat: true,
 				};
@@ -822,4 +823,12 @@ function findInCauses(error: unknown, match: (value: unknown) => boolean): unkno
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
+}
+
+/** Names where a listed model's window came from: llama.cpp's `/props`, else the trained length in `/v1/models`. */
+function windowSourceOf(serverWindow: number | undefined, trained: number | undefined): ContextWindowSource {
+	if (serverWindow) {
+		return 'running server';
+	}
+	return trained ? 'model metadata' : 'unknown';
 }
